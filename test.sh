@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Builds Skyhook and runs every test suite against real components (dockerd engines in network
+# namespaces, ...). Ends with "N passed, N failed"; exits non-zero on any failure.
+set -euo pipefail
+cd "$(dirname "$0")"
+source scripts/prereqs.sh
+skyhook_install_prereqs
+
+# A stem for this run's lab prefixes, so that whatever a crashed run leaves is removed below.
+export SKYHOOK_TEST_RUN="$(tr -dc 'a-z' </dev/urandom | head -c 5)"
+results="$(mktemp -d)"
+cleanup() {
+  for dir in /var/lib/skyhook-lab/t"$SKYHOOK_TEST_RUN"*; do
+    [ -d "$dir" ] && src/Skyhook.Cli/bin/Release/net10.0/skyhook lab down --prefix "$(basename "$dir")" >/dev/null 2>&1 || true
+  done
+  rm -rf "$results"
+}
+trap cleanup EXIT
+
+echo "==> build"
+dotnet build Skyhook.slnx -c Release -nologo -clp:ErrorsOnly
+
+status=0
+for project in tests/*/; do
+  name="$(basename "$project")"
+  echo "==> $name"
+  dotnet "$project/bin/Release/net10.0/$name.dll" -noColor -noLogo -xml "$results/$name.xml" || status=1
+done
+
+# xunit's XML report: one <assembly> element per suite with the counts as attributes.
+count() { grep -o '<assembly [^>]*>' "$2" | head -1 | grep -o " $1=\"[0-9]*\"" | grep -o '[0-9]\+' || echo 0; }
+passed=0; failed=0; skipped=0
+for xml in "$results"/*.xml; do
+  [ -f "$xml" ] || continue
+  passed=$((passed + $(count passed "$xml")))
+  failed=$((failed + $(count failed "$xml") + $(count errors "$xml")))
+  skipped=$((skipped + $(count skipped "$xml")))
+done
+[ "$failed" -gt 0 ] && status=1
+echo "$passed passed, $failed failed, $skipped skipped"
+exit "$status"

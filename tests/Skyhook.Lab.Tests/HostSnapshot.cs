@@ -1,0 +1,60 @@
+using System.Text;
+using Skyhook.Linux;
+
+namespace Skyhook.Lab.Tests;
+
+/// <summary>
+/// What a lab could leave on the host: routes of every table, links, namespaces, mounts, engine
+/// processes, cgroups, and the lab folders. Two snapshots compare as text, so a failure shows the diff.
+/// </summary>
+internal static class HostSnapshot
+{
+    public static async Task<string> TakeAsync(string prefix, CancellationToken cancellationToken)
+    {
+        var runner = new ProcessRunner();
+        async Task<string> Ip(params string[] arguments) => (await runner.RunAsync("ip", arguments, cancellationToken)).StandardOutput;
+
+        var text = new StringBuilder();
+        text.AppendLine("# routes").Append(await Ip("-4", "route", "show", "table", "all")).Append(await Ip("-6", "route", "show", "table", "all"));
+        text.AppendLine("# links").AppendJoin('\n', (await Ip("-o", "link", "show")).Split('\n').Select(l => string.Join(' ', l.Split(' ').Take(2)))).AppendLine();
+        text.AppendLine("# namespaces").Append(await Ip("netns", "list"));
+        text.AppendLine("# mounts").AppendJoin('\n', File.ReadLines("/proc/self/mountinfo").Select(l => l.Split(' ')[4]).Order(StringComparer.Ordinal)).AppendLine();
+        text.AppendLine("# engine processes").AppendJoin('\n', EngineProcesses()).AppendLine();
+        text.AppendLine("# lab cgroups").AppendJoin('\n', LabCgroups(prefix)).AppendLine();
+        text.AppendLine("# lab folders").AppendJoin('\n', LabFolders(prefix)).AppendLine();
+        return text.ToString();
+    }
+
+    private static IEnumerable<string> EngineProcesses() =>
+        Directory.GetDirectories("/proc")
+            .Select(Path.GetFileName)
+            .Where(name => name!.All(char.IsAsciiDigit))
+            .Select(pid => (pid, comm: ReadOrEmpty($"/proc/{pid}/comm").Trim()))
+            .Where(p => p.comm is "dockerd" or "containerd" || p.comm.StartsWith("containerd-shim", StringComparison.Ordinal))
+            .Select(p => $"{p.pid} {p.comm}")
+            .Order(StringComparer.Ordinal);
+
+    private static IEnumerable<string> LabCgroups(string prefix) =>
+        Directory.GetDirectories("/sys/fs/cgroup")
+            .SelectMany(controller => Directory.GetDirectories(controller, $"skyhook-{prefix}-*"))
+            .Order(StringComparer.Ordinal);
+
+    private static IEnumerable<string> LabFolders(string prefix) =>
+        new[] { $"/var/lib/skyhook-lab/{prefix}", $"/run/skyhook-lab/{prefix}" }.Where(Directory.Exists);
+
+    private static string ReadOrEmpty(string path)
+    {
+        try
+        {
+            return File.ReadAllText(path);
+        }
+        catch (IOException)
+        {
+            return "";
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return "";
+        }
+    }
+}

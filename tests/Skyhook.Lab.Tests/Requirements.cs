@@ -1,0 +1,43 @@
+using Skyhook.Lab;
+using Skyhook.Linux;
+
+namespace Skyhook.Lab.Tests;
+
+/// <summary>
+/// What the lab tests need from the host. On a developer box without it they skip; under CI
+/// (CI is set) a missing requirement fails them, so that a skip can never hide a broken CI.
+/// </summary>
+internal static class Requirements
+{
+    public static bool OnCi => !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("CI"));
+
+    /// <summary>Null when the lab can run here; otherwise why not.</summary>
+    public static string? WhyNoLab()
+    {
+        if (!Posix.IsRoot)
+        {
+            return "the lab tests need root";
+        }
+        try
+        {
+            HostTools.Find();
+            return null;
+        }
+        catch (LabException ex)
+        {
+            return ex.Message;
+        }
+    }
+
+    public static void RequireLab()
+    {
+        if (WhyNoLab() is { } reason)
+        {
+            if (OnCi)
+            {
+                Assert.Fail("CI must run the lab tests: " + reason);
+            }
+            Assert.Skip(reason);
+        }
+    }
+}
