@@ -11,7 +11,7 @@ skyhook=src/Skyhook.Cli/bin/Release/net10.0/skyhook
 case "${1:-up}" in
   up)
     echo "==> build"
-    dotnet build Skyhook.slnx -c Release -nologo -clp:ErrorsOnly
+    dotnet build src/Skyhook.Cli -c Release -nologo -clp:ErrorsOnly
     "$skyhook" lab up
     echo
     echo "The lab is up. Try:"
@@ -20,7 +20,7 @@ case "${1:-up}" in
     echo "  ./quickstart.sh down"
     ;;
   down)
-    [ -x "$skyhook" ] || dotnet build Skyhook.slnx -c Release -nologo -clp:ErrorsOnly
+    [ -x "$skyhook" ] || dotnet build src/Skyhook.Cli -c Release -nologo -clp:ErrorsOnly
     "$skyhook" lab down
     ;;
   *)
