@@ -1,0 +1,38 @@
+namespace Skyhook.Core.Contracts;
+
+/// <summary>
+/// POST /api/v1/gateway/auth: a VPN login to decide. Either Password and Code (a new login: the
+/// gateway split OpenVPN's SCRV1 static-challenge answer) or SessionToken (a renegotiation, a
+/// reconnect, or failover to another gateway of the group: no new code while the session lives).
+/// </summary>
+public sealed record VpnAuthRequest(
+    string UserName,
+    string? Password,
+    string? Code,
+    string? SessionToken,
+    string PublicAddress,
+    string? ClientVersion)
+{
+    public override string ToString() =>
+        $"VpnAuthRequest {{ UserName = {UserName}, PublicAddress = {PublicAddress}, ClientVersion = {ClientVersion}, Password = ***, Code = ***, SessionToken = *** }}";
+}
+
+/// <summary>
+/// The decision. Allowed: the profile that judges the user's packets, what to push, and a session
+/// token (signed by the controller, valid on every gateway of the group until ExpiresAt). Refused:
+/// a reason fit to show the user and the admin (never which of password or code was wrong).
+/// </summary>
+public sealed record VpnAuthDecision(
+    bool Allowed,
+    string? Reason,
+    string? Profile,
+    string? SessionToken,
+    DateTimeOffset? ExpiresAt,
+    VpnPush? Push)
+{
+    public override string ToString() =>
+        $"VpnAuthDecision {{ Allowed = {Allowed}, Reason = {Reason}, Profile = {Profile}, ExpiresAt = {ExpiresAt}, SessionToken = *** }}";
+}
+
+/// <summary>What the gateway pushes to the client: routes (CIDRs), or the default route in full tunnel; DNS.</summary>
+public sealed record VpnPush(IReadOnlyList<string> Routes, bool RedirectGateway, IReadOnlyList<string> DnsServers, IReadOnlyList<string> SearchDomains);
