@@ -4,7 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 source scripts/prereqs.sh
-skyhook_install_prereqs
+source scripts/postgres.sh
+skyhook_install_prereqs postgresql openvpn
 
 # A stem for this run's lab prefixes, so that whatever a crashed run leaves is removed below.
 export SKYHOOK_TEST_RUN="$(tr -dc 'a-z' </dev/urandom | head -c 5)"
@@ -13,9 +14,17 @@ cleanup() {
   for dir in /var/lib/skyhook-lab/t"$SKYHOOK_TEST_RUN"*; do
     [ -d "$dir" ] && src/Skyhook.Cli/bin/Release/net10.0/skyhook lab down --prefix "$(basename "$dir")" >/dev/null 2>&1 || true
   done
+  # Namespaces of the OpenVPN tests of this run (ovt + stem + ...), with their processes.
+  for netns in $(ip netns list | awk '{print $1}' | grep "^ovt$SKYHOOK_TEST_RUN" || true); do
+    for pid in $(ip netns pids "$netns"); do kill -9 "$pid" 2>/dev/null || true; done
+    ip netns delete "$netns" || true
+  done
+  skyhook_postgres_stop
   rm -rf "$results"
 }
 trap cleanup EXIT
+
+skyhook_postgres_start
 
 echo "==> build"
 dotnet build Skyhook.slnx -c Release -nologo -clp:ErrorsOnly

@@ -16,13 +16,14 @@ SKYHOOK_PACKAGES=(
   dnsutils
 )
 
+# Arguments: further packages this caller needs (./test.sh adds postgresql and openvpn).
 skyhook_install_prereqs() {
   if [ "$(id -u)" -ne 0 ]; then
     echo "skyhook: run as root (it installs packages, creates network namespaces and starts dockerd)" >&2
     return 1
   fi
   local missing=()
-  for package in "${SKYHOOK_PACKAGES[@]}"; do
+  for package in "${SKYHOOK_PACKAGES[@]}" "$@"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
   done
   if [ ${#missing[@]} -gt 0 ]; then
