@@ -1,8 +1,27 @@
-var builder = WebApplication.CreateBuilder(args);
-var app = builder.Build();
+using Skyhook.Controller.Access;
+using Skyhook.Controller.Audit;
+using Skyhook.Controller.Auth;
+using Skyhook.Controller.Hosting;
+using Skyhook.Controller.Profiles;
+using Skyhook.Controller.Setup;
+using Skyhook.Controller.Storage;
+using Skyhook.Controller.Users;
 
-// The controller's API, storage and console arrive with the controller issue; until then it only
-// answers its health probe so that the lab and deployment scripts have something to start.
-app.MapGet("/healthz", () => TypedResults.Ok("ok"));
+var builder = WebApplication.CreateBuilder(args);
+builder.AddControllerHost();
+builder.AddStorage();
+builder.AddAudit();
+builder.AddAuth();
+builder.AddSetup();
+
+var app = builder.Build();
+app.UseControllerHost();
+app.MapHealth();
+app.MapSetupApi();
+app.MapAuthApi();
+app.MapUsersApi();
+app.MapProfilesApi();
+app.MapAccessApi();
+app.MapAuditApi();
 
 app.Run();

@@ -1,0 +1,32 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
+using Skyhook.Controller.Auth;
+using Skyhook.Controller.Storage;
+
+namespace Skyhook.Controller.Audit;
+
+/// <summary>
+/// Adds an audit entry to the request's unit of work, so that it is saved with the change it
+/// describes or not at all. Before and after are the API's views, which carry no secrets.
+/// </summary>
+public sealed class AuditLog(ControllerDbContext db, TimeProvider time, IOptions<JsonOptions> json)
+{
+    public void Record(HttpContext context, string action, string subject, object? before, object? after) =>
+        Record(Caller.Name(context) ?? "anonymous", Caller.Source(context), action, subject, before, after);
+
+    public void Record(string actor, string? source, string action, string subject, object? before, object? after) =>
+        db.Audit.Add(new AuditEntity
+        {
+            At = time.GetUtcNow(),
+            Actor = actor,
+            Source = source,
+            Action = action,
+            Subject = subject,
+            Before = Serialize(before),
+            After = Serialize(after),
+        });
+
+    private string? Serialize(object? value) =>
+        value is null ? null : JsonSerializer.Serialize(value, value.GetType(), json.Value.SerializerOptions);
+}

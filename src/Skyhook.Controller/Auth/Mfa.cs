@@ -1,0 +1,48 @@
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Skyhook.Controller.Storage;
+using Skyhook.Core.Identity;
+
+namespace Skyhook.Controller.Auth;
+
+/// <summary>
+/// TOTP secrets (encrypted at rest with Data Protection) and code checks in which each code is
+/// accepted once, even by two requests racing: the last accepted time step only moves forward, in
+/// one conditional UPDATE.
+/// </summary>
+public sealed class Mfa(IDataProtectionProvider dataProtection, TimeProvider time, ControllerDbContext db, IOptions<AuthOptions> options)
+{
+    private readonly IDataProtector _protector = dataProtection.CreateProtector("Skyhook.Controller.TotpSecret.v1");
+    private readonly Totp _totp = new(time);
+
+    /// <summary>Gives the user a new secret (replacing any old one) and marks MFA as not enrolled.</summary>
+    public MfaEnrolment Start(UserEntity user)
+    {
+        var secret = Totp.GenerateSecret();
+        user.ProtectedTotpSecret = Convert.ToBase64String(_protector.Protect(secret));
+        user.MfaEnrolled = false;
+        user.LastTotpStep = null;
+        return new MfaEnrolment(user.Name, Base32.Encode(secret), _totp.BuildOtpAuthUri(options.Value.TotpIssuer, user.Name, secret));
+    }
+
+    /// <summary>True when <paramref name="code"/> is the user's current code and was not used before.</summary>
+    public async Task<bool> VerifyAsync(UserEntity user, string? code, CancellationToken cancellationToken)
+    {
+        if (user.ProtectedTotpSecret is null)
+        {
+            return false;
+        }
+
+        var secret = _protector.Unprotect(Convert.FromBase64String(user.ProtectedTotpSecret));
+        if (_totp.Verify(secret, code, user.LastTotpStep) is not { } step)
+        {
+            return false;
+        }
+
+        var updated = await db.Users
+            .Where(u => u.Id == user.Id && (u.LastTotpStep == null || u.LastTotpStep < step))
+            .ExecuteUpdateAsync(s => s.SetProperty(u => u.LastTotpStep, step), cancellationToken);
+        return updated == 1;
+    }
+}

@@ -1,0 +1,78 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Skyhook.Controller.Audit;
+using Skyhook.Controller.Hosting;
+using Skyhook.Controller.Storage;
+using Skyhook.Core.Identity;
+
+namespace Skyhook.Controller.Auth;
+
+/// <summary>
+/// Password + TOTP code with lockout per user name and per source address, each code accepted once.
+/// Admin sign-in to the API uses it now; the gateway's VPN login decision will use the same check.
+/// Failures are audited and logged with the account's name only when the name is an account's.
+/// </summary>
+public sealed partial class SignIn(
+    ControllerDbContext db,
+    PasswordHasher passwords,
+    Mfa mfa,
+    LoginThrottle throttle,
+    AuditLog audit,
+    TimeProvider time,
+    IOptions<AuthOptions> options,
+    ILogger<SignIn> logger)
+{
+    /// <param name="adminOnly">True for the API: only enabled admins with MFA pass.</param>
+    public async Task<SignInResult> VerifyAsync(string name, string password, string code, string source, bool adminOnly, CancellationToken cancellationToken)
+    {
+        // An invalid name is throttled by address only: it cannot be anyone's.
+        var validName = UserName.TryParse(name, out var userName, out _);
+        string[] keys = validName
+            ? [LoginThrottle.UserKey(userName!.Value), LoginThrottle.AddressKey(source)]
+            : [LoginThrottle.AddressKey(source)];
+        if (await throttle.LockedUntilAsync(keys, cancellationToken) is { } lockedUntil)
+        {
+            Log.SignInLocked(logger, source);
+            return new SignInResult(null, lockedUntil);
+        }
+
+        var normalized = validName ? userName!.Value.ToLowerInvariant() : null;
+        var user = normalized is null ? null : await db.Users.FirstOrDefaultAsync(u => u.NormalizedName == normalized, cancellationToken);
+        // The password is checked even for unknown names (against a dummy hash), so that timing
+        // does not tell which names exist; the code is checked only after a right password.
+        var passwordOk = passwords.Verify(password, user?.PasswordHash);
+        var ok = passwordOk
+            && user is { Enabled: true, MfaEnrolled: true }
+            && (user.IsAdmin || !adminOnly)
+            && await mfa.VerifyAsync(user, code, cancellationToken);
+        if (ok)
+        {
+            await throttle.ResetAsync(LoginThrottle.UserKey(user!.Name), cancellationToken);
+            return new SignInResult(user, null);
+        }
+
+        // The name is kept only when it is an account's: people type passwords into name fields.
+        var who = user?.Name ?? "(no such user)";
+        foreach (var key in await throttle.RecordFailureAsync(keys, cancellationToken))
+        {
+            Log.LockedOut(logger, key.StartsWith("user:", StringComparison.Ordinal) ? who : source, time.GetUtcNow() + options.Value.LockoutDuration);
+        }
+
+        audit.Record(who, source, "auth.login-failed", $"user {who}", null, null);
+        await db.SaveChangesAsync(cancellationToken);
+        Log.SignInFailed(logger, who, source);
+        return new SignInResult(null, null);
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(ControllerEventIds.LockedOut, LogLevel.Warning, "Too many failed sign-ins for {Subject}; locked out until {Until}.")]
+        public static partial void LockedOut(ILogger logger, string subject, DateTimeOffset until);
+
+        [LoggerMessage(ControllerEventIds.SignInFailed, LogLevel.Warning, "Failed sign-in for {User} from {Source}.")]
+        public static partial void SignInFailed(ILogger logger, string user, string source);
+
+        [LoggerMessage(ControllerEventIds.SignInLocked, LogLevel.Warning, "Sign-in from {Source} refused: locked out.")]
+        public static partial void SignInLocked(ILogger logger, string source);
+    }
+}

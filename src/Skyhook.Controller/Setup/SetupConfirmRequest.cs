@@ -1,0 +1,3 @@
+namespace Skyhook.Controller.Setup;
+
+public sealed record SetupConfirmRequest(string? Name, string? Code);

@@ -1,0 +1,3 @@
+namespace Skyhook.Controller.Users;
+
+public sealed record MfaConfirmRequest(string? Code);

@@ -1,0 +1,3 @@
+namespace Skyhook.Controller.Tests;
+
+public sealed class SqliteControllerFixture() : ControllerFixture(ControllerDatabase.Sqlite);
