@@ -1,8 +1,14 @@
 using System.CommandLine;
+using Skyhook.Cli.Commands;
 using Skyhook.Cli.Lab;
 
 var root = new RootCommand("skyhook: reach containers on Docker overlay networks over a VPN, per user, with MFA and logging.")
 {
+    SetupCommands.Setup(),
+    SetupCommands.Login(),
+    UsersCommands.Create(),
+    ProfilesCommands.Create(),
+    AccessCommands.Create(),
     LabCommands.Create(),
 };
 return await root.Parse(args).InvokeAsync();
