@@ -1,0 +1,41 @@
+using Skyhook.Linux;
+
+namespace Skyhook.Gateway.Tests;
+
+/// <summary>
+/// What the integration tests need from the host. On a developer box without it they skip; under
+/// CI (CI is set) a missing requirement fails them, so that a skip can never hide a broken CI.
+/// </summary>
+internal static class Requirements
+{
+    public static bool OnCi => !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("CI"));
+
+    /// <summary>Null when real openvpn can run in network namespaces here; otherwise why not.</summary>
+    public static string? WhyNoOpenVpn()
+    {
+        if (!Posix.IsRoot)
+        {
+            return "the openvpn integration tests need root (network namespaces, TUN devices)";
+        }
+        foreach (var tool in new[] { "openvpn", "ip", "nsenter", "ping" })
+        {
+            if (ExecutableSearch.Find(tool) is null)
+            {
+                return $"{tool} is not installed (apt-get install openvpn iproute2 util-linux iputils-ping)";
+            }
+        }
+        return File.Exists("/dev/net/tun") ? null : "/dev/net/tun is missing";
+    }
+
+    public static void RequireOpenVpn()
+    {
+        if (WhyNoOpenVpn() is { } reason)
+        {
+            if (OnCi)
+            {
+                Assert.Fail("CI must run the openvpn integration tests: " + reason);
+            }
+            Assert.Skip(reason);
+        }
+    }
+}
