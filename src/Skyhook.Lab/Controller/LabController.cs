@@ -1,0 +1,160 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace Skyhook.Lab.Controller;
+
+/// <summary>
+/// A real `skyhook-controller` process with a data directory of its own (SQLite by default), as an
+/// admin would start it: for the CLI tests, the benchmarks and the lab's end-to-end tests. Everything
+/// it prints is kept, so callers can read the setup token and scan the log for secrets.
+/// </summary>
+public sealed partial class LabController : IAsyncDisposable
+{
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
+
+    private readonly StringBuilder _log = new();
+    private readonly TaskCompletionSource<string> _setupToken = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Process _process;
+
+    private LabController(Process process, string url, string dataDirectory)
+    {
+        _process = process;
+        Url = url;
+        DataDirectory = dataDirectory;
+    }
+
+    public string Url { get; }
+    public string DataDirectory { get; }
+
+    /// <summary>The one-time setup token the controller logged at start (it has no admin yet).</summary>
+    public Task<string> SetupToken => _setupToken.Task;
+
+    public string Log
+    {
+        get
+        {
+            lock (_log)
+            {
+                return _log.ToString();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Starts the controller built in this repository on <paramref name="address"/> (a free port is
+    /// chosen) and waits until it answers /healthz.
+    /// </summary>
+    /// <param name="environment">Extra configuration, e.g. <c>Storage__Provider</c>.</param>
+    public static async Task<LabController> StartAsync(IPAddress address, IReadOnlyDictionary<string, string>? environment, CancellationToken cancellationToken)
+    {
+        var url = $"http://{address}:{FreePort(address)}";
+        var dataDirectory = Directory.CreateTempSubdirectory("skyhook-controller-").FullName;
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(Path.Combine(RepositoryRoot(), "src/Skyhook.Controller/bin/Release/net10.0/skyhook-controller.dll"));
+        start.Environment["ASPNETCORE_URLS"] = url;
+        start.Environment["Controller__DataDirectory"] = dataDirectory;
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
+
+        var controller = new LabController(new Process { StartInfo = start }, url, dataDirectory);
+        controller._process.OutputDataReceived += (_, e) => controller.Append(e.Data);
+        controller._process.ErrorDataReceived += (_, e) => controller.Append(e.Data);
+        controller._process.Start();
+        controller._process.BeginOutputReadLine();
+        controller._process.BeginErrorReadLine();
+        try
+        {
+            await controller.WaitHealthyAsync(cancellationToken);
+            return controller;
+        }
+        catch
+        {
+            await controller.DisposeAsync();
+            throw;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+        _process.Dispose();
+        if (Directory.Exists(DataDirectory))
+        {
+            Directory.Delete(DataDirectory, recursive: true);
+        }
+    }
+
+    private async Task WaitHealthyAsync(CancellationToken cancellationToken)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        await Poll.UntilAsync(
+            async ct =>
+            {
+                if (_process.HasExited)
+                {
+                    throw new LabException($"the controller exited with {_process.ExitCode} at start: {Log}");
+                }
+                try
+                {
+                    return (await http.GetAsync(Url + "/healthz", ct)).IsSuccessStatusCode;
+                }
+                catch (HttpRequestException)
+                {
+                    return false;
+                }
+            },
+            StartTimeout,
+            () => $"the controller did not answer {Url}/healthz within {StartTimeout.TotalSeconds} s: {Log}",
+            cancellationToken);
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+        lock (_log)
+        {
+            _log.AppendLine(line);
+        }
+        if (SetupTokenPattern().Match(line) is { Success: true } match)
+        {
+            _setupToken.TrySetResult(match.Groups[1].Value);
+        }
+    }
+
+    private static int FreePort(IPAddress address)
+    {
+        using var listener = new TcpListener(address, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static string RepositoryRoot()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Skyhook.slnx")))
+        {
+            directory = directory.Parent;
+        }
+        return directory?.FullName ?? throw new LabException("the controller is started from a build in the Skyhook repository; none was found above " + AppContext.BaseDirectory);
+    }
+
+    [GeneratedRegex(@"One-time setup token: (\S+)")]
+    private static partial Regex SetupTokenPattern();
+}
