@@ -1,0 +1,44 @@
+using System.Diagnostics;
+
+namespace Skyhook.Bench;
+
+/// <summary>
+/// Closed-loop load: <c>workers</c> concurrent callers, each issuing the next request when the last
+/// one answered, for a fixed time and at most a fixed number of requests (bounded both ways).
+/// </summary>
+public static class Load
+{
+    public static async Task<LoadResult> RunAsync(
+        string scenario, int workers, TimeSpan duration, int maxRequests, Func<int, CancellationToken, Task<bool>> request, CancellationToken cancellationToken)
+    {
+        var latencies = new List<double>[workers];
+        var failures = 0;
+        var issued = 0;
+        var clock = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, workers).Select(async worker =>
+        {
+            var mine = latencies[worker] = [];
+            while (clock.Elapsed < duration)
+            {
+                var index = Interlocked.Increment(ref issued) - 1;
+                if (index >= maxRequests)
+                {
+                    return;
+                }
+                var started = Stopwatch.GetTimestamp();
+                var ok = await request(index, cancellationToken);
+                mine.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                if (!ok)
+                {
+                    Interlocked.Increment(ref failures);
+                }
+            }
+        }));
+        var elapsed = clock.Elapsed;
+        var all = latencies.SelectMany(l => l).Order().ToArray();
+        return new LoadResult(scenario, all.Length, failures, elapsed, Percentile(all, 0.50), Percentile(all, 0.99));
+    }
+
+    private static TimeSpan Percentile(double[] sorted, double quantile) =>
+        sorted.Length == 0 ? TimeSpan.Zero : TimeSpan.FromMilliseconds(sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(quantile * sorted.Length) - 1)]);
+}

@@ -1,0 +1,47 @@
+using System.Globalization;
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+using Skyhook.Bench;
+using Skyhook.Lab.Controller;
+
+// Controller benchmarks (issue 3): API reads per second against /healthz in the same run, and VPN
+// login decisions per second against the bare password KDF they are built on. Prints a Markdown
+// section for docs/BENCHMARKS.md; bench/run.sh adds the machine it ran on.
+var seconds = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 8;
+var duration = TimeSpan.FromSeconds(seconds);
+const int Workers = 4;
+var cancel = CancellationToken.None;
+
+await using var controller = await LabController.StartAsync(IPAddress.Loopback, environment: null, cancel);
+var admin = await AdminSession.CreateAsync(controller, "benchmark admin password", cancel);
+await admin.PostAsync("/api/v1/profiles", new { name = "developers", basePolicy = "deny-all", rules = new[] { new { action = "allow", target = "container web1", protocol = "tcp", ports = new[] { "80" } } } }, cancel);
+for (var i = 0; i < 50; i++)
+{
+    await admin.PostAsync("/api/v1/users", new { name = $"user{i}", email = $"user{i}@example.com", profile = "developers" }, cancel);
+}
+
+async Task<bool> Get(string path, CancellationToken ct)
+{
+    using var response = await admin.Http.GetAsync(path, ct);
+    await response.Content.ReadAsByteArrayAsync(ct);
+    return response.IsSuccessStatusCode;
+}
+
+var rows = new List<string>();
+var health = await Load.RunAsync("GET /healthz", Workers, duration, 200_000, (_, ct) => Get("/healthz", ct), cancel);
+rows.Add(health.Row(null));
+rows.Add((await Load.RunAsync("GET /api/v1/users/{name}", Workers, duration, 200_000, (i, ct) => Get($"/api/v1/users/user{i % 50}", ct), cancel)).Row(health));
+rows.Add((await Load.RunAsync("GET /api/v1/profiles", Workers, duration, 200_000, (_, ct) => Get("/api/v1/profiles", ct), cancel)).Row(health));
+rows.Add((await Load.RunAsync("GET /api/v1/users (51 users)", Workers, duration, 200_000, (_, ct) => Get("/api/v1/users", ct), cancel)).Row(health));
+
+// The KDF alone, with the controller's default cost and the same parallelism: the ceiling for
+// full password + code logins.
+var salt = RandomNumberGenerator.GetBytes(16);
+var kdf = await Load.RunAsync("PBKDF2-SHA256 600,000 iterations (in process)", Workers, duration, 10_000, (_, _) =>
+    Task.Run(() => Rfc2898DeriveBytes.Pbkdf2(Encoding.UTF8.GetBytes("benchmark password"), salt, 600_000, HashAlgorithmName.SHA256, 32).Length == 32), cancel);
+rows.Add(kdf.Row(null));
+
+Console.WriteLine($"| scenario ({Workers} concurrent callers, {seconds} s each) | per second | p50 ms | p99 ms | failures | ratio |");
+Console.WriteLine("| --- | --- | --- | --- | --- | --- |");
+rows.ForEach(Console.WriteLine);
