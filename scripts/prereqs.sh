@@ -11,6 +11,7 @@ SKYHOOK_PACKAGES=(
   conntrack        # later: cutting connections no longer allowed
   util-linux       # nsenter, setpriv
   procps           # sysctl
+  dropbear-bin     # ssh into lab containers (busybox has no ssh server)
   curl
   iputils-ping
   dnsutils

@@ -13,7 +13,11 @@ public sealed record HostTools(
     string Nft,
     string StartStopDaemon,
     string Umount,
-    string Sysctl)
+    string Sysctl,
+    string Dropbear,
+    string DropbearClient,
+    string DropbearKey,
+    string Ldd)
 {
     // Debian's docker.io ships the client that matches its engine; a newer client elsewhere on PATH
     // may ask for an API version this engine does not speak.
@@ -43,7 +47,11 @@ public sealed record HostTools(
             Nft: Need("nft", "nftables"),
             StartStopDaemon: Need("start-stop-daemon", "dpkg"),
             Umount: Need("umount", "mount"),
-            Sysctl: Need("sysctl", "procps"));
+            Sysctl: Need("sysctl", "procps"),
+            Dropbear: Need("dropbear", "dropbear-bin"),
+            DropbearClient: Need("dbclient", "dropbear-bin"),
+            DropbearKey: Need("dropbearkey", "dropbear-bin"),
+            Ldd: Need("ldd", "libc-bin"));
         if (missing.Count > 0)
         {
             throw new LabException("missing on this host: " + string.Join(", ", missing));

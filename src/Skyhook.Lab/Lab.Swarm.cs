@@ -75,8 +75,9 @@ public sealed partial class Lab
 
     private async Task EnsureWorkloadsAsync(CancellationToken cancellationToken)
     {
-        await EnsureContainerAsync(1, "web1", "payments", cancellationToken);
-        await EnsureContainerAsync(Options.Nodes, "web2", "frontend", cancellationToken);
+        var publicKey = await EnsureSshKeyAsync(cancellationToken);
+        await EnsureContainerAsync(1, "web1", "payments", publicKey, cancellationToken);
+        await EnsureContainerAsync(Options.Nodes, "web2", "frontend", publicKey, cancellationToken);
 
         var service = await _engines.DockerAsync(NodeEngine(1), ["service", "inspect", "api"], [], checkExitCode: false, cancellationToken);
         if (!service.Succeeded)
@@ -106,7 +107,18 @@ public sealed partial class Lab
             cancellationToken);
     }
 
-    private async Task EnsureContainerAsync(int node, string name, string team, CancellationToken cancellationToken)
+    /// <summary>The lab's ssh key pair (made once); returns the public key line for authorized_keys.</summary>
+    private async Task<string> EnsureSshKeyAsync(CancellationToken cancellationToken)
+    {
+        if (!File.Exists(Layout.SshKey))
+        {
+            await _runner.RunAsync(_tools.DropbearKey, ["-t", "ed25519", "-f", Layout.SshKey], cancellationToken);
+        }
+        var output = await _runner.RunAsync(_tools.DropbearKey, ["-y", "-f", Layout.SshKey], cancellationToken);
+        return output.StandardOutput.Split('\n').Single(line => line.StartsWith("ssh-ed25519 ", StringComparison.Ordinal)).Trim();
+    }
+
+    private async Task EnsureContainerAsync(int node, string name, string team, string authorizedKey, CancellationToken cancellationToken)
     {
         var state = await _engines.DockerAsync(NodeEngine(node), ["inspect", "--format", "{{.State.Running}}", name], [], checkExitCode: false, cancellationToken);
         if (state.Succeeded && state.StandardOutput.Trim() == "true")
@@ -123,6 +135,7 @@ public sealed partial class Lab
             [
                 "run", "--detach", "--name", name, "--hostname", name, "--network", LabLayout.OverlayName,
                 "--label", "team=" + team, "--label", "skyhook.lab=" + Options.Prefix, "--restart", "unless-stopped",
+                "--env", "SKYHOOK_AUTHORIZED_KEY=" + authorizedKey,
                 LabLayout.ImageName, "/serve",
             ],
             cancellationToken);

@@ -26,6 +26,21 @@ public sealed class LabTests(LabFixture fixture)
     }
 
     [Fact]
+    public async Task Up_Web2_AcceptsSshWithTheLabKeyFromAnotherNode()
+    {
+        var lab = fixture.Lab;
+        await lab.DockerAsync(1, ["cp", lab.Layout.SshKey, "web1:/tmp/lab_key"], Cancel);
+
+        var ssh = await lab.DockerAsync(1, ["exec", "web1", "dbclient", "-y", "-i", "/tmp/lab_key", "root@web2", "hostname"], Cancel);
+        var withoutKey = await lab.DockerAsync(
+            lab.NodeEngine(1), ["exec", "web1", "dbclient", "-y", "root@web2", "hostname"], checkExitCode: false, Cancel);
+
+        Assert.Equal("web2", ssh.StandardOutput.Trim());
+        Assert.NotEqual(0, withoutKey.ExitCode);
+        Assert.DoesNotContain("web2", withoutKey.StandardOutput);
+    }
+
+    [Fact]
     public async Task Up_Overlay_IsTheSeedsAttachableSubnet()
     {
         var status = await fixture.Lab.StatusAsync(Cancel);

@@ -37,6 +37,15 @@ public sealed class LabImage(HostTools tools, ProcessRunner runner, DockerEngine
                 File.CreateSymbolicLink(Path.Combine(root, "bin", applet), "busybox");
             }
         }
+        // dropbear and its client with the shared libraries they load, so that tests can ssh into a
+        // container as the seed's verification step does (busybox has no ssh server).
+        foreach (var program in new[] { tools.Dropbear, tools.DropbearClient })
+        {
+            await CopyWithLibrariesAsync(program, root, cancellationToken);
+        }
+        await File.WriteAllTextAsync(Path.Combine(root, "etc", "passwd"), "root:x:0:0:root:/root:/bin/sh\n", cancellationToken);
+        await File.WriteAllTextAsync(Path.Combine(root, "etc", "group"), "root:x:0:\n", cancellationToken);
+
         var serve = Path.Combine(root, "serve");
         await using (var resource = typeof(LabImage).Assembly.GetManifestResourceStream("Skyhook.Lab.Images.serve.sh")
             ?? throw new InvalidOperationException("the serve script is not embedded"))
@@ -49,12 +58,29 @@ public sealed class LabImage(HostTools tools, ProcessRunner runner, DockerEngine
         await runner.RunAsync(tools.Tar, ["-C", root, "-cf", rootArchive, "."], cancellationToken);
         await engines.DockerAsync(
             builder,
-            ["import", "--change", "CMD [\"/serve\"]", "--change", "ENV PATH=/bin", rootArchive, LabLayout.ImageName],
+            ["import", "--change", "CMD [\"/serve\"]", "--change", "ENV PATH=/usr/sbin:/usr/bin:/bin", rootArchive, LabLayout.ImageName],
             cancellationToken);
         await engines.DockerAsync(builder, ["save", "-o", layout.ImageArchive + ".part", LabLayout.ImageName], cancellationToken);
         File.Move(layout.ImageArchive + ".part", layout.ImageArchive, overwrite: true);
         File.Delete(rootArchive);
         Directory.Delete(root, recursive: true);
+    }
+
+    /// <summary>Copies <paramref name="program"/> and every library `ldd` names for it to the same paths under <paramref name="root"/>.</summary>
+    private async Task CopyWithLibrariesAsync(string program, string root, CancellationToken cancellationToken)
+    {
+        var ldd = await runner.RunAsync(tools.Ldd, [program], cancellationToken);
+        var files = ldd.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .SelectMany(line => line.Split(' ').Where(word => word.StartsWith('/')))
+            .Prepend(program)
+            .Distinct(StringComparer.Ordinal);
+        foreach (var file in files)
+        {
+            var target = Path.Combine(root, file.TrimStart('/'));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            // Resolve links: the image gets the file itself under the name the program asks for.
+            File.Copy(new FileInfo(file).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? file, target, overwrite: true);
+        }
     }
 
     /// <summary>Loads the archive into <paramref name="engine"/> unless it already has the image.</summary>

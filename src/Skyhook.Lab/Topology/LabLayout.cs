@@ -63,6 +63,9 @@ public sealed class LabLayout(string prefix)
     public string LabFile => Path.Combine(StateDirectory, "lab.json");
     public string ImageArchive => Path.Combine(StateDirectory, "image.tar");
 
+    /// <summary>The lab's ssh key (dropbear format, for dbclient -i): root may log in to web1 and web2 with it.</summary>
+    public string SshKey => Path.Combine(StateDirectory, "ssh_key");
+
     /// <summary>Everything about one dockerd of the lab: namespace, roots, socket, containerd namespace.</summary>
     public EngineLayout Engine(string hostNamespace)
     {
