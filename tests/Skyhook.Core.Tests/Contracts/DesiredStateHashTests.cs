@@ -23,6 +23,12 @@ public sealed class DesiredStateHashTests
         Assert.NotEqual(DesiredStateHash.Compute(State(1, "allow container web1 tcp 80")), DesiredStateHash.Compute(State(1, "allow container web1 tcp 8080")));
 
     [Fact]
+    public void Compute_TwoGatewaysOfOneGroup_SameHash() =>
+        Assert.Equal(
+            DesiredStateHash.Compute(State(4, "allow container web1 tcp 80")),
+            DesiredStateHash.Compute(State(4, "allow container web1 tcp 80") with { Gateway = new GatewayAssignment("gw2", "192.168.44.0/24", "198.51.100.12") }));
+
+    [Fact]
     public void Seal_FillsTheHashItselfIgnores()
     {
         var sealedState = DesiredStateHash.Seal(State(3, "allow container web1 tcp 80"));
