@@ -35,12 +35,21 @@ rows.Add((await Load.RunAsync("GET /api/v1/users/{name}", Workers, duration, 200
 rows.Add((await Load.RunAsync("GET /api/v1/profiles", Workers, duration, 200_000, (_, ct) => Get("/api/v1/profiles", ct), cancel)).Row(health));
 rows.Add((await Load.RunAsync("GET /api/v1/users (51 users)", Workers, duration, 200_000, (_, ct) => Get("/api/v1/users", ct), cancel)).Row(health));
 
+// VPN login decisions through the gateway-facing API, as a gateway asks for them.
+var gateway = await GatewayLogins.CreateAsync(admin, controller.Url, users: 60, cancel);
+var full = await Load.RunAsync("POST /api/v1/gateway/auth, password + code (600,000-iteration KDF)", Workers, duration, gateway.Users.Count,
+    (i, ct) => gateway.LoginAsync(i, ct), cancel);
+var session = await Load.RunAsync("POST /api/v1/gateway/auth, session token (reconnect, failover)", Workers, duration, 200_000,
+    (i, ct) => gateway.ResumeAsync(i, ct), cancel);
+
 // The KDF alone, with the controller's default cost and the same parallelism: the ceiling for
 // full password + code logins.
 var salt = RandomNumberGenerator.GetBytes(16);
 var kdf = await Load.RunAsync("PBKDF2-SHA256 600,000 iterations (in process)", Workers, duration, 10_000, (_, _) =>
     Task.Run(() => Rfc2898DeriveBytes.Pbkdf2(Encoding.UTF8.GetBytes("benchmark password"), salt, 600_000, HashAlgorithmName.SHA256, 32).Length == 32), cancel);
 rows.Add(kdf.Row(null));
+rows.Add(full.Row(kdf));
+rows.Add(session.Row(health));
 
 Console.WriteLine($"| scenario ({Workers} concurrent callers, {seconds} s each) | per second | p50 ms | p99 ms | failures | ratio |");
 Console.WriteLine("| --- | --- | --- | --- | --- | --- |");

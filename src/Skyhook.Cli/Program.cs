@@ -9,6 +9,10 @@ var root = new RootCommand("skyhook: reach containers on Docker overlay networks
     UsersCommands.Create(),
     ProfilesCommands.Create(),
     AccessCommands.Create(),
+    GroupsCommands.Groups(),
+    GroupsCommands.ContainerAccess(),
+    GatewaysCommands.Gateways(),
+    GatewaysCommands.Vpn(),
     LabCommands.Create(),
 };
 return await root.Parse(args).InvokeAsync();

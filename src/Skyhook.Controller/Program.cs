@@ -1,7 +1,11 @@
 using Skyhook.Controller.Access;
 using Skyhook.Controller.Audit;
 using Skyhook.Controller.Auth;
+using Skyhook.Controller.GatewayApi;
+using Skyhook.Controller.Gateways;
+using Skyhook.Controller.Groups;
 using Skyhook.Controller.Hosting;
+using Skyhook.Controller.Pki;
 using Skyhook.Controller.Profiles;
 using Skyhook.Controller.Setup;
 using Skyhook.Controller.Storage;
@@ -9,10 +13,14 @@ using Skyhook.Controller.Users;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddControllerHost();
+builder.AddControllerTls();
 builder.AddStorage();
 builder.AddAudit();
 builder.AddAuth();
 builder.AddSetup();
+builder.AddGroups();
+builder.AddPki();
+builder.AddGatewayApi();
 
 var app = builder.Build();
 app.UseControllerHost();
@@ -23,5 +31,9 @@ app.MapUsersApi();
 app.MapProfilesApi();
 app.MapAccessApi();
 app.MapAuditApi();
+app.MapGroupsApi();
+app.MapGatewaysApi();
+app.MapVpnProfileApi();
+app.MapGatewayApi();
 
 app.Run();

@@ -3,7 +3,7 @@ using Skyhook.Linux;
 namespace Skyhook.Cli.Tests;
 
 /// <summary>Runs the real `skyhook` command with its own configuration file.</summary>
-internal sealed class Cli(string configPath)
+public sealed class Cli(string configPath)
 {
     public string ConfigPath { get; } = configPath;
 

@@ -1,56 +1,16 @@
 using System.Text.Json;
-using System.Text.RegularExpressions;
-using Skyhook.Core.Identity;
-using Skyhook.Linux;
 
 namespace Skyhook.Cli.Tests;
 
 /// <summary>The `skyhook` command against a running controller: setup, login, profiles, users, access check.</summary>
 [Collection("controller")]
-public sealed partial class CliTests(ControllerProcess controller) : IDisposable
+public sealed class CliTests(ControllerProcess controller) : IDisposable
 {
-    private const string AdminPassword = "correct horse battery staple";
-    private static readonly SemaphoreSlim AdminLock = new(1, 1);
-    private static Cli? _admin;
-    private static string? _totpSecret;
-
     private readonly string _scratch = Directory.CreateTempSubdirectory("skyhook-cli-").FullName;
 
     public void Dispose() => Directory.Delete(_scratch, recursive: true);
 
-    /// <summary>Setup, confirm and login once per run, through the CLI; later tests reuse the saved token.</summary>
-    private async Task<Cli> AdminAsync()
-    {
-        await AdminLock.WaitAsync(TestContext.Current.CancellationToken);
-        try
-        {
-            if (_admin is not null)
-            {
-                return _admin;
-            }
-            var cli = new Cli(Path.Combine(Directory.CreateTempSubdirectory("skyhook-admin-").FullName, "cli.json"));
-            var setup = await cli.RunWithInputAsync(
-                AdminPassword + "\n",
-                "setup", "--controller", controller.Url, "--setup-token", controller.SetupToken, "--name", "admin", "--email", "admin@example.com", "--password-stdin");
-            Assert.True(setup.ExitCode == 0, setup.StandardError);
-            _totpSecret = SecretPattern().Match(setup.StandardOutput).Groups[1].Value;
-            var totp = new Totp(TimeProvider.System);
-            var secret = Base32.Decode(_totpSecret);
-            var step = totp.GetCurrentTimeStep();
-
-            var confirm = await cli.RunAsync("setup", "confirm", "--controller", controller.Url, "--name", "admin", "--code", totp.Compute(secret, step));
-            Assert.True(confirm.ExitCode == 0, confirm.StandardError);
-            // Each code is accepted once: the login uses the next step's code, which the ±1 window allows.
-            var login = await cli.RunWithInputAsync(
-                AdminPassword + "\n", "login", "--controller", controller.Url, "--name", "admin", "--code", totp.Compute(secret, step + 1), "--password-stdin");
-            Assert.True(login.ExitCode == 0, login.StandardError);
-            return _admin = cli;
-        }
-        finally
-        {
-            AdminLock.Release();
-        }
-    }
+    private Task<Cli> AdminAsync() => controller.AdminAsync();
 
     [Fact]
     public async Task Login_SavesTokenOwnerOnly_AndListsTheAdmin()
@@ -146,11 +106,8 @@ public sealed partial class CliTests(ControllerProcess controller) : IDisposable
 
         var log = controller.Log;
 
-        Assert.DoesNotContain(AdminPassword, log);
-        Assert.DoesNotContain(_totpSecret!, log);
+        Assert.DoesNotContain(ControllerProcess.AdminPassword, log);
+        Assert.DoesNotContain(controller.TotpSecret!, log);
         Assert.DoesNotContain(token, log);
     }
-
-    [GeneratedRegex(@"secret: (\S+)")]
-    private static partial Regex SecretPattern();
 }

@@ -21,6 +21,8 @@ public abstract class ControllerFixture(ControllerDatabase database) : IAsyncLif
     public const string SourceHeader = "X-Test-Source";
 
     private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), "skyhook-controller-tests-" + Guid.NewGuid().ToString("N"));
+
+    public string DataDirectory => _dataDirectory;
     private WebApplicationFactory<Program>? _factory;
 
     public ControllerDatabase Database { get; } = database;

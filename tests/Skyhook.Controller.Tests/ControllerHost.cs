@@ -9,9 +9,11 @@ namespace Skyhook.Controller.Tests;
 /// <summary>Builds an in-process controller on a data directory and database, with a given clock and log sink.</summary>
 public static class ControllerHost
 {
-    public static WebApplicationFactory<Program> Create(string dataDirectory, ControllerDatabase database, TimeProvider time, CapturedLogs logs) =>
+    public static WebApplicationFactory<Program> Create(
+        string dataDirectory, ControllerDatabase database, TimeProvider time, CapturedLogs logs, Action<IWebHostBuilder>? configure = null) =>
         new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
         {
+            configure?.Invoke(builder);
             builder.UseSetting("Controller:DataDirectory", dataDirectory);
             builder.UseSetting("Storage:Provider", database.Provider);
             builder.UseSetting("Storage:ConnectionString", database.ConnectionString);

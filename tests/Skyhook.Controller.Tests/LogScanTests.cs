@@ -32,6 +32,29 @@ public abstract class LogScanTests(ControllerFixture fixture)
         using var badToken = fixture.CreateClient(token + "x");
         await badToken.GetAsync("/api/v1/users", Cancel);
 
+        // The gateway side: swarm join token, join token, credential, VPN logins and a session token.
+        fixture.Secrets.Add(Gateways.SwarmToken);
+        await Gateways.CreateGroupAsync(client, "log-scan");
+        var (_, joinToken) = await Gateways.AddGatewayAsync(fixture, client, "log-scan", "log-scan-gw", "198.51.100.99");
+        await Gateways.PostEnrolAsync(fixture, joinToken + "x", "log-scan-gw");
+        var gatewayEnrolment = await Gateways.EnrolAsync(fixture, joinToken, "log-scan-gw");
+        await Gateways.PostEnrolAsync(fixture, joinToken, "log-scan-gw");
+        using var gateway = Gateways.GatewayClient(fixture, gatewayEnrolment.Credential);
+        await Gateways.ConfigAsync(gateway);
+        const string vpnPassword = "log scan vpn password";
+        var vpnSecret = await Gateways.CreateVpnUserAsync(fixture, client, "log-vpn", vpnPassword, "log-scan");
+        var vpnCode = fixture.NextCode(vpnSecret);
+        var login = await Gateways.AuthAsync(fixture, gateway, new("log-vpn", vpnPassword, vpnCode, null, "192.0.2.79", null));
+        Assert.True(login.Allowed, login.Reason);
+        await Gateways.AuthAsync(fixture, gateway, new("log-vpn", vpnPassword, vpnCode, null, "192.0.2.79", null));
+        await Gateways.AuthAsync(fixture, gateway, new("log-vpn", null, null, login.SessionToken, "192.0.2.79", null));
+        await Gateways.AuthAsync(fixture, gateway, new("log-vpn", null, null, login.SessionToken + "x", "192.0.2.79", null));
+        using var adminAsGateway = Gateways.GatewayClient(fixture, token);
+        await adminAsGateway.GetAsync("/api/v1/gateway/config", Cancel);
+        Assert.Contains(joinToken, fixture.Secrets.All);
+        Assert.Contains(gatewayEnrolment.Credential, fixture.Secrets.All);
+        Assert.Contains(login.SessionToken!, fixture.Secrets.All);
+
         var secrets = fixture.Secrets.All.Where(s => s.Length >= 6).ToList();
         Assert.Contains(token, secrets);
         Assert.Contains(fixture.AdminPassword, secrets);

@@ -13,6 +13,7 @@ public abstract class OpenApiTests(ControllerFixture fixture)
         "POST /api/v1/setup",
         "POST /api/v1/setup/confirm",
         "POST /api/v1/auth/login",
+        "POST /api/v1/gateway/enroll",
     };
 
     [Fact]
@@ -55,6 +56,13 @@ public abstract class OpenApiTests(ControllerFixture fixture)
         Assert.Contains("POST /api/v1/access/check", checkedOperations);
         Assert.Contains("GET /api/v1/audit", checkedOperations);
         Assert.Contains("DELETE /api/v1/auth/tokens/{id}", checkedOperations);
+        Assert.Contains("PUT /api/v1/groups/{name}", checkedOperations);
+        Assert.Contains("POST /api/v1/groups/{group}/gateways", checkedOperations);
+        Assert.Contains("GET /api/v1/gateways", checkedOperations);
+        Assert.Contains("GET /api/v1/users/{name}/vpn-profile", checkedOperations);
+        Assert.Contains("GET /api/v1/gateway/config", checkedOperations);
+        Assert.Contains("POST /api/v1/gateway/auth", checkedOperations);
+        Assert.Contains("POST /api/v1/gateway/heartbeat", checkedOperations);
         Assert.All(Anonymous, a => Assert.Contains(a, document.GetProperty("paths").EnumerateObject().SelectMany(p => p.Value.EnumerateObject().Select(o => $"{o.Name.ToUpperInvariant()} {p.Name}"))));
     }
 

@@ -42,6 +42,10 @@ public sealed class ControllerClient : IDisposable
     public Task<JsonElement> GetAsync(string path, CancellationToken cancellationToken) =>
         SendAsync(new HttpRequestMessage(HttpMethod.Get, path), cancellationToken);
 
+    /// <summary>A non-JSON resource, such as a `.ovpn` profile.</summary>
+    public Task<string> GetTextAsync(string path, CancellationToken cancellationToken) =>
+        SendForTextAsync(new HttpRequestMessage(HttpMethod.Get, path), cancellationToken);
+
     public Task<JsonElement> PostAsync(string path, object body, CancellationToken cancellationToken) =>
         SendAsync(new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body, options: Json) }, cancellationToken);
 
@@ -64,6 +68,12 @@ public sealed class ControllerClient : IDisposable
 
     private async Task<JsonElement> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
+        var text = await SendForTextAsync(request, cancellationToken);
+        return text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone();
+    }
+
+    private async Task<string> SendForTextAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
         using (request)
         {
             HttpResponseMessage response;
@@ -78,8 +88,7 @@ public sealed class ControllerClient : IDisposable
             using (response)
             {
                 await ThrowIfFailedAsync(response, cancellationToken);
-                var text = await response.Content.ReadAsStringAsync(cancellationToken);
-                return text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone();
+                return await response.Content.ReadAsStringAsync(cancellationToken);
             }
         }
     }

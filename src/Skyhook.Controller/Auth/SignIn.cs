@@ -9,7 +9,7 @@ namespace Skyhook.Controller.Auth;
 
 /// <summary>
 /// Password + TOTP code with lockout per user name and per source address, each code accepted once.
-/// Admin sign-in to the API uses it now; the gateway's VPN login decision will use the same check.
+/// Admin sign-in to the API and the gateways' VPN login decisions use it.
 /// Failures are audited and logged with the account's name only when the name is an account's.
 /// </summary>
 public sealed partial class SignIn(
@@ -41,6 +41,11 @@ public sealed partial class SignIn(
         // The password is checked even for unknown names (against a dummy hash), so that timing
         // does not tell which names exist; the code is checked only after a right password.
         var passwordOk = passwords.Verify(password, user?.PasswordHash);
+        // Told only after the right password, so that it reveals nothing about other accounts.
+        var accountProblem = !passwordOk || user is null ? null
+            : !user.Enabled ? "This account is disabled."
+            : !user.MfaEnrolled ? "This account has no one-time code set up yet; ask an admin to enrol MFA."
+            : null;
         var ok = passwordOk
             && user is { Enabled: true, MfaEnrolled: true }
             && (user.IsAdmin || !adminOnly)
@@ -61,7 +66,7 @@ public sealed partial class SignIn(
         audit.Record(who, source, "auth.login-failed", $"user {who}", null, null);
         await db.SaveChangesAsync(cancellationToken);
         Log.SignInFailed(logger, who, source);
-        return new SignInResult(null, null);
+        return new SignInResult(null, null, accountProblem);
     }
 
     private static partial class Log

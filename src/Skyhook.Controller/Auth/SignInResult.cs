@@ -4,9 +4,11 @@ namespace Skyhook.Controller.Auth;
 
 /// <summary>
 /// The outcome of a password + code check: the user when it passed, the end of the lockout when
-/// the name or address is locked, or neither when it failed. Why it failed is deliberately not told.
+/// the name or address is locked, or neither when it failed. Which of password or code was wrong is
+/// never told; <paramref name="AccountProblem"/> says why the account cannot sign in (disabled, no
+/// MFA), and only to a caller who gave its right password.
 /// </summary>
-public sealed record SignInResult(UserEntity? User, DateTimeOffset? LockedUntil)
+public sealed record SignInResult(UserEntity? User, DateTimeOffset? LockedUntil, string? AccountProblem = null)
 {
     public bool Succeeded => User is not null;
 }

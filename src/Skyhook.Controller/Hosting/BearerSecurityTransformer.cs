@@ -5,12 +5,14 @@ using Microsoft.OpenApi;
 namespace Skyhook.Controller.Hosting;
 
 /// <summary>
-/// Declares the bearer scheme in the OpenAPI document and requires it on every operation except
-/// those that allow anonymous calls (setup, login), so generated clients send the token.
+/// Declares the bearer schemes in the OpenAPI document and requires one on every operation except
+/// those that allow anonymous calls (setup, login, gateway enrolment), so generated clients send the
+/// token: an admin's API token everywhere but <c>/api/v1/gateway/*</c>, which takes a gateway credential.
 /// </summary>
 internal sealed class BearerSecurityTransformer : IOpenApiDocumentTransformer, IOpenApiOperationTransformer
 {
     private const string Scheme = "Bearer";
+    private const string GatewayScheme = "GatewayCredential";
 
     public Task TransformAsync(OpenApiDocument document, OpenApiDocumentTransformerContext context, CancellationToken cancellationToken)
     {
@@ -22,6 +24,12 @@ internal sealed class BearerSecurityTransformer : IOpenApiDocumentTransformer, I
             Scheme = "bearer",
             Description = "An API token from POST /api/v1/auth/login.",
         };
+        document.Components.SecuritySchemes[GatewayScheme] = new OpenApiSecurityScheme
+        {
+            Type = SecuritySchemeType.Http,
+            Scheme = "bearer",
+            Description = "A gateway credential from POST /api/v1/gateway/enroll; only for /api/v1/gateway/*.",
+        };
         return Task.CompletedTask;
     }
 
@@ -30,7 +38,8 @@ internal sealed class BearerSecurityTransformer : IOpenApiDocumentTransformer, I
         if (!context.Description.ActionDescriptor.EndpointMetadata.OfType<IAllowAnonymous>().Any())
         {
             operation.Security ??= [];
-            operation.Security.Add(new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(Scheme, context.Document)] = [] });
+            var scheme = context.Description.RelativePath?.StartsWith("api/v1/gateway/", StringComparison.Ordinal) == true ? GatewayScheme : Scheme;
+            operation.Security.Add(new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(scheme, context.Document)] = [] });
         }
 
         return Task.CompletedTask;

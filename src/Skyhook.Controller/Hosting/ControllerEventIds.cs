@@ -9,6 +9,8 @@ internal static class ControllerEventIds
     // 3000-3099: hosting, storage, request errors
     public const int StorageReady = 3001;
     public const int RequestRefused = 3010;
+    public const int TlsCertificateGenerated = 3020;
+    public const int TlsCertificateServed = 3021;
 
     // 3100-3199: first-start setup
     public const int SetupToken = 3101;
@@ -20,4 +22,17 @@ internal static class ControllerEventIds
     public const int SignInFailed = 3202;
     public const int SignInLocked = 3203;
     public const int SignedIn = 3204;
+
+    // 3300-3399: gateway groups, gateways, PKI
+    public const int GatewayAdded = 3301;
+    public const int GatewayEnrolled = 3302;
+    public const int GatewayEnrolmentRefused = 3303;
+    public const int GatewayRemoved = 3304;
+    public const int CaCreated = 3310;
+
+    // 3400-3499: the gateway-facing API
+    public const int VpnLoginAllowed = 3401;
+    public const int VpnLoginDenied = 3402;
+    public const int VpnSessionResumed = 3403;
+    public const int ContractRefused = 3410;
 }

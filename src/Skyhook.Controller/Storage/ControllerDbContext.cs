@@ -23,20 +23,74 @@ public abstract class ControllerDbContext(DbContextOptions options) : DbContext(
 
     public DbSet<LoginThrottleEntity> LoginThrottles => Set<LoginThrottleEntity>();
 
-    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    public DbSet<GatewayGroupEntity> GatewayGroups => Set<GatewayGroupEntity>();
+
+    public DbSet<GatewayEntity> Gateways => Set<GatewayEntity>();
+
+    public DbSet<RevisionEntity> Revisions => Set<RevisionEntity>();
+
+    public DbSet<ControllerKeyEntity> ControllerKeys => Set<ControllerKeyEntity>();
+
+    /// <summary>Told after a commit that moved the revision; set by the DI registration, null at design time.</summary>
+    internal RevisionSignal? Signal { get; set; }
+
+    public Task<long> CurrentRevisionAsync(CancellationToken cancellationToken) =>
+        Revisions.AsNoTracking().Where(r => r.Id == RevisionEntity.SingletonId).Select(r => r.Value).SingleAsync(cancellationToken);
+
+    /// <summary>
+    /// Saves, and when the changes concern gateways (profiles, users' name/profile/enabled, groups,
+    /// gateways) increments the revision in the same transaction. The increment is an UPDATE of one
+    /// row, which also orders concurrent writers: revisions follow commit order.
+    /// </summary>
+    public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
         BumpVersions();
-        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        if (!ConcernsGateways())
+        {
+            return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        }
+
+        if (Database.CurrentTransaction is not null)
+        {
+            // The caller's transaction commits later; a poll woken now may find nothing new yet,
+            // and the revision watcher wakes it again once the commit is visible.
+            await BumpRevisionAsync(cancellationToken);
+            var saved = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+            Signal?.Notify();
+            return saved;
+        }
+
+        await using var transaction = await Database.BeginTransactionAsync(cancellationToken);
+        await BumpRevisionAsync(cancellationToken);
+        var count = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        Signal?.Notify();
+        return count;
     }
 
-    public override int SaveChanges(bool acceptAllChangesOnSuccess)
-    {
-        BumpVersions();
-        return base.SaveChanges(acceptAllChangesOnSuccess);
-    }
+    public override int SaveChanges(bool acceptAllChangesOnSuccess) =>
+        throw new NotSupportedException("Use SaveChangesAsync: it keeps the desired-state revision.");
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(ControllerDbContext).Assembly);
+
+    private Task<int> BumpRevisionAsync(CancellationToken cancellationToken) =>
+        Revisions.Where(r => r.Id == RevisionEntity.SingletonId)
+            .ExecuteUpdateAsync(s => s.SetProperty(r => r.Value, r => r.Value + 1), cancellationToken);
+
+    private bool ConcernsGateways() => ChangeTracker.Entries().Any(entry => entry.State switch
+    {
+        EntityState.Added or EntityState.Deleted => entry.Entity is ProfileEntity or ProfileRuleEntity or UserEntity or GatewayGroupEntity or GatewayEntity,
+        EntityState.Modified => entry.Entity switch
+        {
+            ProfileEntity or ProfileRuleEntity or GatewayGroupEntity or GatewayEntity => true,
+            UserEntity => entry.Property(nameof(UserEntity.Name)).IsModified
+                || entry.Property(nameof(UserEntity.Enabled)).IsModified
+                || entry.Property(nameof(UserEntity.ProfileId)).IsModified,
+            _ => false,
+        },
+        _ => false,
+    });
 
     // The version is the concurrency token: the UPDATE carries "WHERE Version = <read value>", and
     // the new value is the read one plus one.

@@ -23,11 +23,17 @@ public static class StorageExtensions
             options.UseSqlite(SqliteConnectionString(services)));
         builder.Services.AddDbContext<PostgresControllerDbContext>((services, options) =>
             options.UseNpgsql(services.GetRequiredService<IOptions<StorageOptions>>().Value.ConnectionString));
+        builder.Services.AddSingleton<RevisionSignal>();
         builder.Services.AddScoped<ControllerDbContext>(services =>
-            services.GetRequiredService<IOptions<StorageOptions>>().Value.Provider == StorageOptions.Postgres
+        {
+            ControllerDbContext db = services.GetRequiredService<IOptions<StorageOptions>>().Value.Provider == StorageOptions.Postgres
                 ? services.GetRequiredService<PostgresControllerDbContext>()
-                : services.GetRequiredService<SqliteControllerDbContext>());
+                : services.GetRequiredService<SqliteControllerDbContext>();
+            db.Signal = services.GetRequiredService<RevisionSignal>();
+            return db;
+        });
         builder.Services.AddHostedService<DatabaseMigrator>();
+        builder.Services.AddHostedService<RevisionWatcher>();
         return builder;
     }
 

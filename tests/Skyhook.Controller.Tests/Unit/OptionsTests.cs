@@ -13,6 +13,9 @@ public sealed class OptionsTests
         Assert.Empty(Validate(new StorageOptions()));
         Assert.Empty(Validate(new AuthOptions()));
         Assert.Empty(Validate(new ControllerOptions()));
+        Assert.Empty(Validate(new Skyhook.Controller.GatewayApi.GatewayApiOptions()));
+        Assert.Equal(TimeSpan.FromHours(24), new Skyhook.Controller.GatewayApi.GatewayApiOptions().JoinTokenLifetime);
+        Assert.Equal(TimeSpan.FromSeconds(25), new Skyhook.Controller.GatewayApi.GatewayApiOptions().LongPollTimeout);
         Assert.Equal("/var/lib/skyhook-controller", new ControllerOptions().DataDirectory);
         Assert.Equal(StorageOptions.Sqlite, new StorageOptions().Provider);
     }

@@ -1,0 +1,29 @@
+namespace Skyhook.Controller.Groups;
+
+/// <summary>
+/// A gateway group as the API takes it, for create (POST) and replace (PUT; the name may be left
+/// out, and cannot change). Fields left out take their defaults: UDP 1194, split tunnel, client pool
+/// 192.168.43.0/24 in /24 blocks, sessions of 12 hours (43200 s).
+/// </summary>
+public sealed record GroupRequest(
+    string? Name,
+    string? Transport,
+    int? Port,
+    string? TunnelMode,
+    IReadOnlyList<string?>? AdditionalCidrs,
+    IReadOnlyList<string?>? Nameservers,
+    IReadOnlyList<string?>? SearchDomains,
+    string? ClientPool,
+    int? ClientBlockPrefixLength,
+    int? SessionLifetimeSeconds,
+    IReadOnlyList<OverlayRequest?>? Overlays);
+
+/// <param name="Enabled">Default true.</param>
+/// <param name="Join">How gateways join the swarm; leave out when the gateway hosts already are swarm nodes.</param>
+public sealed record OverlayRequest(string? Name, string? Subnet, bool? Enabled, SwarmJoinRequest? Join);
+
+/// <param name="JoinToken">The swarm worker join token. On PUT, <c>***</c> or leaving it out keeps the stored one of the overlay with the same name.</param>
+public sealed record SwarmJoinRequest(string? ManagerAddress, string? JoinToken)
+{
+    public override string ToString() => $"SwarmJoinRequest {{ ManagerAddress = {ManagerAddress}, JoinToken = *** }}";
+}

@@ -1,0 +1,109 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Skyhook.Core.Contracts;
+using Skyhook.Core.Pki;
+
+namespace Skyhook.Cli.Tests;
+
+/// <summary>`skyhook groups`, `container-access`, `gateways` and `vpn profile` against a running controller.</summary>
+[Collection("controller")]
+public sealed class CliGatewayTests(ControllerProcess controller)
+{
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task GroupGatewayAndProfile_FromCreateToOvpn_ListEveryEnrolledGateway()
+    {
+        var cli = await controller.AdminAsync();
+        await Ok(cli.RunAsync("profiles", "create", "ops", "--rule", "allow container web1 tcp 80"));
+        await Ok(cli.RunAsync("users", "create", "erin", "--email", "erin@example.com", "--profile", "ops"));
+
+        var group = await Ok(cli.RunAsync("groups", "create", "edge", "--search-domain", "apps.internal", "--client-pool", "192.168.40.0/21"));
+        var access = await Ok(cli.RunAsync("container-access", "enable", "edge", "multi-host-overlay", "--subnet", "10.0.0.0/16"));
+        var gw1 = await Ok(cli.RunAsync("gateways", "add", "edge", "edge-gw1", "--public-endpoint", "198.51.100.11", "--json"));
+        var gw2 = await Ok(cli.RunAsync("gateways", "add", "edge", "edge-gw2", "--public-endpoint", "vpn2.example.com"));
+        await EnrollAsync(JsonDocument.Parse(gw1).RootElement.GetProperty("joinToken").GetString()!, "edge-gw1", "198.51.100.11");
+        var ovpnPath = Path.Combine(Path.GetDirectoryName(cli.ConfigPath)!, "erin.ovpn");
+        var profile = await Ok(cli.RunAsync("vpn", "profile", "erin", "--group", "edge", "-o", ovpnPath));
+        var list = await Ok(cli.RunAsync("gateways", "list"));
+
+        Assert.Contains("group edge: udp/1194, split tunnel, client pool 192.168.40.0/21 in /24 blocks", group);
+        Assert.Contains("  overlay multi-host-overlay 10.0.0.0/16", access);
+        Assert.Contains("skyhook-gateway join ", gw2);
+        Assert.Contains("--fingerprint sha256:", gw2);
+        var ovpn = File.ReadAllText(ovpnPath);
+        Assert.Contains("remote 198.51.100.11 1194", ovpn);
+        Assert.DoesNotContain("vpn2.example.com", ovpn); // not enrolled yet
+        Assert.Contains("<ca>", ovpn);
+        Assert.Contains("wrote " + ovpnPath, profile);
+        Assert.Matches(@"edge-gw1\s+edge\s+198\.51\.100\.11\s+192\.168\.4\d\.0/24", list);
+        Assert.Matches(@"edge-gw2\s+edge\s+vpn2\.example\.com\s+192\.168\.4\d\.0/24\s+pending", list);
+    }
+
+    [Fact]
+    public async Task ContainerAccess_OverlappingSubnet_NamesBothRangesAndChangesNothing()
+    {
+        var cli = await controller.AdminAsync();
+        await Ok(cli.RunAsync("groups", "create", "overlapping"));
+        await Ok(cli.RunAsync("container-access", "enable", "overlapping", "multi-host-overlay", "--subnet", "10.0.0.0/16"));
+
+        var clash = await cli.RunAsync("container-access", "enable", "overlapping", "other", "--subnet", "10.0.5.0/24");
+        var pool = await cli.RunAsync("groups", "update", "overlapping", "--client-pool", "10.0.3.0/24");
+        var after = await Ok(cli.RunAsync("container-access", "list", "overlapping"));
+
+        Assert.Equal(1, clash.ExitCode);
+        Assert.Contains("overlays[1].subnet: overlay multi-host-overlay 10.0.0.0/16 overlaps overlay other 10.0.5.0/24", clash.StandardError);
+        Assert.Equal(1, pool.ExitCode);
+        Assert.Contains("clientPool: overlay multi-host-overlay 10.0.0.0/16 overlaps VPN client pool 10.0.3.0/24", pool.StandardError);
+        Assert.DoesNotContain("other", after);
+    }
+
+    [Fact]
+    public async Task ContainerAccess_DisableThenEnable_KeepsTheSubnet()
+    {
+        var cli = await controller.AdminAsync();
+        await Ok(cli.RunAsync("groups", "create", "toggle"));
+        await Ok(cli.RunAsync("container-access", "enable", "toggle", "multi-host-overlay", "--subnet", "10.0.0.0/16"));
+
+        var disabled = await Ok(cli.RunAsync("container-access", "disable", "toggle", "multi-host-overlay"));
+        var enabled = await Ok(cli.RunAsync("container-access", "enable", "toggle", "multi-host-overlay"));
+        var missing = await cli.RunAsync("container-access", "disable", "toggle", "nosuch");
+
+        Assert.Contains("overlay multi-host-overlay 10.0.0.0/16 (disabled)", disabled);
+        Assert.Contains("overlay multi-host-overlay 10.0.0.0/16", enabled);
+        Assert.DoesNotContain("(disabled)", enabled);
+        Assert.Equal(1, missing.ExitCode);
+        Assert.Contains("group toggle has no overlay network nosuch", missing.StandardError);
+    }
+
+    [Fact]
+    public async Task VpnProfile_GroupWithoutEnrolledGateway_SaysSo()
+    {
+        var cli = await controller.AdminAsync();
+        await Ok(cli.RunAsync("groups", "create", "empty"));
+        await Ok(cli.RunAsync("profiles", "create", "none"));
+        await Ok(cli.RunAsync("users", "create", "frank", "--email", "frank@example.com", "--profile", "none"));
+
+        var result = await cli.RunAsync("vpn", "profile", "frank", "--group", "empty");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("has no enrolled gateway yet", result.StandardError);
+    }
+
+    private static async Task<string> Ok(Task<Skyhook.Linux.ProcessResult> run)
+    {
+        var result = await run;
+        Assert.True(result.ExitCode == 0, result.StandardError);
+        return result.StandardOutput;
+    }
+
+    /// <summary>What `skyhook-gateway join` does on the wire: its own key's CSR for the join token.</summary>
+    private async Task EnrollAsync(string joinToken, string name, string publicEndpoint)
+    {
+        using var http = new HttpClient { BaseAddress = new Uri(controller.Url) };
+        http.DefaultRequestHeaders.Add(ContractVersion.Header, "1");
+        var request = new EnrollmentRequest(joinToken, name, publicEndpoint, CertificateAuthority.CreateServerRequest(name).SigningRequestPem);
+        using var response = await http.PostAsJsonAsync("/api/v1/gateway/enroll", request, Cancel);
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync(Cancel));
+    }
+}
