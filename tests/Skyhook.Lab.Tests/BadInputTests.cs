@@ -1,3 +1,4 @@
+using Skyhook.Lab;
 using Skyhook.Linux;
 
 namespace Skyhook.Lab.Tests;
@@ -18,14 +19,16 @@ public sealed class BadInputTests(LabFixture fixture)
     public async Task Up_InvalidOption_SaysWhatIsWrongAndCreatesNothing(string option, string value, string message)
     {
         Requirements.RequireLab();
-        var before = await HostSnapshot.TakeAsync("t", Cancel);
+        // What a lab would be named had the option been taken: the bad prefix, or the default one.
+        var prefix = option == "--prefix" ? value : LabOptions.DefaultPrefix;
+        var before = await HostSnapshot.TakeAsync(prefix, Cancel);
 
         var result = await SkyhookCli.RunAsync("lab", "up", option, value);
 
         Assert.Equal(1, result.ExitCode);
         Assert.Contains(message, result.StandardError);
         Assert.Single(result.StandardError.Trim().Split('\n'));
-        Assert.Equal(before, await HostSnapshot.TakeAsync("t", Cancel));
+        Assert.Equal(before, await HostSnapshot.TakeAsync(prefix, Cancel));
     }
 
     [Fact]

@@ -4,8 +4,10 @@ using Skyhook.Linux;
 namespace Skyhook.Lab.Tests;
 
 /// <summary>
-/// What a lab could leave on the host: routes of every table, links, namespaces, mounts, engine
-/// processes, cgroups, and the lab folders. Two snapshots compare as text, so a failure shows the diff.
+/// What a lab could leave on the host: routes of every table (all of them: a lab must not change the
+/// host's routing), and the links, namespaces, mounts, engine processes, cgroups and folders that
+/// carry the lab's prefix (every name a lab makes does; other test suites may be running beside this
+/// one). Two snapshots compare as text, so a failure shows the diff.
 /// </summary>
 internal static class HostSnapshot
 {
@@ -16,14 +18,18 @@ internal static class HostSnapshot
 
         var text = new StringBuilder();
         text.AppendLine("# routes").Append(await Ip("-4", "route", "show", "table", "all")).Append(await Ip("-6", "route", "show", "table", "all"));
-        text.AppendLine("# links").AppendJoin('\n', (await Ip("-o", "link", "show")).Split('\n').Select(l => string.Join(' ', l.Split(' ').Take(2)))).AppendLine();
-        text.AppendLine("# namespaces").Append(await Ip("netns", "list"));
-        text.AppendLine("# mounts").AppendJoin('\n', File.ReadLines("/proc/self/mountinfo").Select(l => l.Split(' ')[4]).Order(StringComparer.Ordinal)).AppendLine();
-        text.AppendLine("# engine processes").AppendJoin('\n', EngineProcesses()).AppendLine();
+        text.AppendLine("# links").AppendJoin('\n', Lines(await Ip("-o", "link", "show")).Select(l => l.Split(' ')[1]).Where(Ours)).AppendLine();
+        text.AppendLine("# namespaces").AppendJoin('\n', Lines(await Ip("netns", "list")).Where(Ours)).AppendLine();
+        text.AppendLine("# mounts").AppendJoin('\n', File.ReadLines("/proc/self/mountinfo").Select(l => l.Split(' ')[4]).Where(Ours).Order(StringComparer.Ordinal)).AppendLine();
+        text.AppendLine("# engine processes").AppendJoin('\n', EngineProcesses().Where(Ours)).AppendLine();
         text.AppendLine("# lab cgroups").AppendJoin('\n', LabCgroups(prefix)).AppendLine();
         text.AppendLine("# lab folders").AppendJoin('\n', LabFolders(prefix)).AppendLine();
         return text.ToString();
+
+        bool Ours(string text) => text.Contains(prefix, StringComparison.Ordinal);
     }
+
+    private static IEnumerable<string> Lines(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
 
     private static IEnumerable<string> EngineProcesses() =>
         Directory.GetDirectories("/proc")
@@ -31,7 +37,7 @@ internal static class HostSnapshot
             .Where(name => name!.All(char.IsAsciiDigit))
             .Select(pid => (pid, comm: ReadOrEmpty($"/proc/{pid}/comm").Trim()))
             .Where(p => p.comm is "dockerd" or "containerd" || p.comm.StartsWith("containerd-shim", StringComparison.Ordinal))
-            .Select(p => $"{p.pid} {p.comm}")
+            .Select(p => $"{p.pid} {p.comm} {ReadOrEmpty($"/proc/{p.pid}/cmdline").Replace('\0', ' ')}")
             .Order(StringComparer.Ordinal);
 
     private static IEnumerable<string> LabCgroups(string prefix) =>
