@@ -49,10 +49,30 @@ public sealed partial class Lab
         }
         if (!Posix.IsRoot)
         {
-            throw new LabException("the lab needs root: it creates network namespaces and starts dockerd (run it as root)");
+            throw new LabException(NeedsRoot);
         }
         return new Lab(options, HostTools.Find(), runner ?? new ProcessRunner());
     }
+
+    /// <summary>Why no lab can run on this host (not root, a tool missing), or null when one can: for test fixtures.</summary>
+    public static string? WhyUnavailable()
+    {
+        if (!Posix.IsRoot)
+        {
+            return NeedsRoot;
+        }
+        try
+        {
+            HostTools.Find();
+            return null;
+        }
+        catch (LabException ex)
+        {
+            return ex.Message;
+        }
+    }
+
+    private const string NeedsRoot = "the lab needs root: it creates network namespaces and starts dockerd (run it as root)";
 
     public EngineLayout NodeEngine(int node) => Layout.Engine(Layout.NodeNamespace(node));
 

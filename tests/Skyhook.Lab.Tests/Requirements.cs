@@ -1,5 +1,4 @@
 using Skyhook.Lab;
-using Skyhook.Linux;
 
 namespace Skyhook.Lab.Tests;
 
@@ -12,22 +11,7 @@ internal static class Requirements
     public static bool OnCi => !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("CI"));
 
     /// <summary>Null when the lab can run here; otherwise why not.</summary>
-    public static string? WhyNoLab()
-    {
-        if (!Posix.IsRoot)
-        {
-            return "the lab tests need root";
-        }
-        try
-        {
-            HostTools.Find();
-            return null;
-        }
-        catch (LabException ex)
-        {
-            return ex.Message;
-        }
-    }
+    public static string? WhyNoLab() => Lab.WhyUnavailable();
 
     public static void RequireLab()
     {

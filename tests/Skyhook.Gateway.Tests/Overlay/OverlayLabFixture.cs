@@ -34,22 +34,7 @@ public sealed class OverlayLabFixture : IAsyncLifetime
 
     private string? StartFailure { get; set; }
 
-    public static string? WhyNoLab()
-    {
-        if (!Posix.IsRoot)
-        {
-            return "the overlay tests need root (network namespaces, dockerd)";
-        }
-        try
-        {
-            HostTools.Find();
-            return null;
-        }
-        catch (LabException ex)
-        {
-            return ex.Message;
-        }
-    }
+    public static string? WhyNoLab() => Skyhook.Lab.Lab.WhyUnavailable();
 
     public static void RequireLab()
     {
