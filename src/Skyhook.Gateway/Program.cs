@@ -1,6 +1,21 @@
-var builder = Host.CreateApplicationBuilder(args);
+using Skyhook.Gateway.Host;
 
-// The gateway's reconcilers (overlay, VPN, policy, DNS, telemetry, sync) arrive with the gateway
-// issue; until then the host starts and stops cleanly.
-var host = builder.Build();
-host.Run();
+// skyhook-gateway join URL TOKEN --fingerprint sha256:HEX ...   enrol this host (once)
+// skyhook-gateway [run]                                          run the reconcilers
+if (args is ["join", .. var joinArgs])
+{
+    return await JoinCommand.RunAsync(joinArgs, Console.Out, Console.Error, CancellationToken.None);
+}
+
+var builder = Host.CreateApplicationBuilder(args is ["run", .. var runArgs] ? runArgs : args);
+if (!builder.TryAddGatewayHost(out var problem))
+{
+    Console.Error.WriteLine("skyhook-gateway: " + problem);
+    return 1;
+}
+builder.AddSync();
+builder.AddOpenVpn();
+
+using var host = builder.Build();
+await host.RunAsync();
+return Environment.ExitCode;

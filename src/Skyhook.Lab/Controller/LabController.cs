@@ -18,6 +18,7 @@ public sealed partial class LabController : IAsyncDisposable
     private readonly StringBuilder _log = new();
     private readonly TaskCompletionSource<string> _setupToken = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Process _process;
+    private int _disposed;
 
     private LabController(Process process, string url, string dataDirectory)
     {
@@ -84,8 +85,13 @@ public sealed partial class LabController : IAsyncDisposable
         }
     }
 
+    /// <summary>Stops the process and removes its data directory; safe to call again.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
         if (!_process.HasExited)
         {
             _process.Kill(entireProcessTree: true);

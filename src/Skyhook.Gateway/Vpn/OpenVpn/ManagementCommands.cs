@@ -58,5 +58,20 @@ public static class ManagementCommands
     public static ManagementCommand ClientHalt(ulong clientId) =>
         Single(string.Create(CultureInfo.InvariantCulture, $"client-kill {clientId} HALT"));
 
+    /// <summary>
+    /// <c>kill IP:PORT</c>: end the session coming from that real address at once. client-kill lets
+    /// the instance (and its data channel) live on for scheduled-exit-interval (5 s) so the client can
+    /// read its message; this does not. openvpn kills by IPv4 address only.
+    /// </summary>
+    public static ManagementCommand KillAddress(System.Net.IPEndPoint endpoint)
+    {
+        ArgumentNullException.ThrowIfNull(endpoint);
+        if (endpoint.AddressFamily != System.Net.Sockets.AddressFamily.InterNetwork)
+        {
+            throw new ArgumentException("openvpn's kill by address takes an IPv4 address", nameof(endpoint));
+        }
+        return Single(string.Create(CultureInfo.InvariantCulture, $"kill {endpoint.Address}:{endpoint.Port}"));
+    }
+
     private static ManagementCommand Single(string line) => new(line + "\n", line);
 }

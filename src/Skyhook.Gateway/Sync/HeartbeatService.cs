@@ -1,0 +1,77 @@
+using System.Reflection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Skyhook.Core.Contracts;
+using Skyhook.Gateway.Host;
+
+namespace Skyhook.Gateway.Sync;
+
+/// <summary>
+/// Tells the controller every few seconds what this gateway enforces (applied revision and hash, the
+/// last apply error) and how many sessions it carries, so the console shows drift and liveness.
+/// A failed heartbeat is logged once per outage, not once per try.
+/// </summary>
+public sealed partial class HeartbeatService(
+    ControllerApi api,
+    SyncStatus status,
+    IEnumerable<ISessionCount> sessions,
+    IOptions<GatewayOptions> options,
+    TimeProvider time,
+    ILogger<HeartbeatService> logger) : BackgroundService
+{
+    private static readonly string? Version = typeof(HeartbeatService).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion is { } v
+        ? (v.Length > 64 ? v[..64] : v)
+        : null;
+
+    private readonly ISessionCount[] _sessions = sessions.ToArray();
+
+    public Heartbeat Current()
+    {
+        var applied = status.Applied;
+        return new Heartbeat(applied?.Revision ?? 0, applied?.Hash ?? "", status.ApplyError, _sessions.Sum(s => s.Count), Version);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var interval = TimeSpan.FromSeconds(options.Value.HeartbeatSeconds);
+        var failing = false;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await api.SendHeartbeatAsync(Current(), stoppingToken);
+                if (failing)
+                {
+                    Log.Recovered(logger);
+                }
+                failing = false;
+            }
+            catch (ControllerApiException ex)
+            {
+                if (!failing)
+                {
+                    Log.Failed(logger, ex.Message);
+                }
+                failing = true;
+            }
+            try
+            {
+                await Task.Delay(interval, time, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 4020, Level = LogLevel.Warning, Message = "Heartbeat failed: {Error}; retrying quietly until it works again")]
+        public static partial void Failed(ILogger logger, string error);
+
+        [LoggerMessage(EventId = 4021, Level = LogLevel.Information, Message = "Heartbeats reach the controller again")]
+        public static partial void Recovered(ILogger logger);
+    }
+}

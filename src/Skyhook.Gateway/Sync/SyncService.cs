@@ -1,0 +1,219 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Skyhook.Core.Contracts;
+using Skyhook.Gateway.Host;
+
+namespace Skyhook.Gateway.Sync;
+
+/// <summary>
+/// Keeps the gateway on the controller's desired state: starts from the cached copy when there is
+/// one, then long-polls <c>GET /api/v1/gateway/config?after=REV</c>. Each new document is validated
+/// whole, then handed to every reconciler, then cached. As in YARP's ProxyConfigManager, a failed
+/// first apply stops the process (nothing sane is in force), and a failed later apply keeps the last
+/// good state, re-applies it, and is reported in the heartbeat. An unreachable controller changes
+/// nothing: the gateway keeps serving the state it has and retries with backoff.
+/// </summary>
+public sealed partial class SyncService(
+    ControllerApi api,
+    DesiredStateCache cache,
+    SyncStatus status,
+    IEnumerable<IDesiredStateReconciler> reconcilers,
+    IOptions<GatewayOptions> options,
+    IHostApplicationLifetime lifetime,
+    TimeProvider time,
+    ILogger<SyncService> logger) : BackgroundService
+{
+    private readonly IDesiredStateReconciler[] _reconcilers = reconcilers.ToArray();
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await RunAsync(stoppingToken);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        catch (Exception ex)
+        {
+            Log.Stopping(logger, ex.Message, ex);
+            Environment.ExitCode = 1;
+            lifetime.StopApplication();
+        }
+    }
+
+    private async Task RunAsync(CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        var backoff = new Backoff(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(settings.MaxRetrySeconds));
+        long? seen = null;
+
+        DesiredState? cached = null;
+        try
+        {
+            cached = cache.Load();
+        }
+        catch (InvalidDataException ex)
+        {
+            Log.CacheUnreadable(logger, ex.Message);
+        }
+        if (cached is not null)
+        {
+            var state = DesiredStateValidator.Validate(cached, out var errors)
+                ?? throw new InvalidOperationException($"the cached desired state {cache.Path} is not valid: {string.Join("; ", errors)}");
+            await ApplyFirstAsync(state, "the cache", cancellationToken);
+            seen = state.Revision;
+        }
+
+        var resync = TimeSpan.FromSeconds(settings.ResyncSeconds);
+        var lastApply = time.GetUtcNow();
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            if (status.Applied is { } current && time.GetUtcNow() - lastApply >= resync)
+            {
+                lastApply = time.GetUtcNow();
+                await ResyncAsync(current, cancellationToken);
+            }
+            DesiredState? next;
+            try
+            {
+                next = await api.GetConfigAsync(seen, TimeSpan.FromSeconds(settings.LongPollSeconds), cancellationToken);
+                backoff.Reset();
+            }
+            catch (ControllerApiException ex)
+            {
+                var delay = backoff.Next();
+                Log.PollFailed(logger, ex.Message, status.Applied?.Revision, delay.TotalSeconds);
+                await Task.Delay(delay, time, cancellationToken);
+                continue;
+            }
+            if (next is null)
+            {
+                continue;
+            }
+            // Polling after the newest revision seen, even a rejected one, waits for the next change
+            // instead of fetching the same bad document again at once.
+            seen = next.Revision;
+            var applied = status.Applied;
+            if (applied is not null && applied.Revision == next.Revision && applied.Hash == next.Hash)
+            {
+                continue;
+            }
+
+            var validated = DesiredStateValidator.Validate(next, out var problems);
+            if (validated is null)
+            {
+                var error = $"revision {next.Revision} rejected: {string.Join("; ", problems)}";
+                if (applied is null)
+                {
+                    throw new InvalidOperationException("the first desired state is not valid: " + error);
+                }
+                Log.Rejected(logger, next.Revision, string.Join("; ", problems), applied.Revision);
+                status.Failed(error);
+                continue;
+            }
+            lastApply = time.GetUtcNow();
+            if (applied is null)
+            {
+                await ApplyFirstAsync(validated, "the controller", cancellationToken);
+                continue;
+            }
+            try
+            {
+                await ApplyAsync(validated, cancellationToken);
+                Log.Applied(logger, validated.Revision, validated.Hash, "the controller");
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                Log.ApplyFailed(logger, validated.Revision, ex.Message, applied.Revision, ex);
+                status.Failed($"revision {validated.Revision} failed to apply: {ex.Message}");
+                try
+                {
+                    await ApplyAsync(applied, cancellationToken, save: false);
+                }
+                catch (Exception again) when (again is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+                {
+                    Log.RestoreFailed(logger, applied.Revision, again.Message, again);
+                }
+                status.Failed($"revision {validated.Revision} failed to apply: {ex.Message}");
+            }
+        }
+    }
+
+    // The same state again: whatever drifted on the host converges. A failure is logged; the state stays in force.
+    private async Task ResyncAsync(ValidatedState state, CancellationToken cancellationToken)
+    {
+        foreach (var reconciler in _reconcilers)
+        {
+            try
+            {
+                await reconciler.ApplyAsync(state, cancellationToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                Log.ResyncFailed(logger, reconciler.Name, state.Revision, ex.Message);
+            }
+        }
+    }
+
+    private async Task ApplyFirstAsync(ValidatedState state, string source, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await ApplyAsync(state, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            throw new InvalidOperationException($"the first desired state (revision {state.Revision}, from {source}) failed to apply: {ex.Message}", ex);
+        }
+        Log.Applied(logger, state.Revision, state.Hash, source);
+    }
+
+    private async Task ApplyAsync(ValidatedState state, CancellationToken cancellationToken, bool save = true)
+    {
+        foreach (var reconciler in _reconcilers)
+        {
+            try
+            {
+                await reconciler.ApplyAsync(state, cancellationToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                throw new InvalidOperationException($"{reconciler.Name}: {ex.Message}", ex);
+            }
+        }
+        if (save)
+        {
+            cache.Save(state.Document);
+        }
+        status.Succeeded(state);
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 4010, Level = LogLevel.Information, Message = "Applied desired state revision {Revision} ({Hash}) from {Source}")]
+        public static partial void Applied(ILogger logger, long revision, string hash, string source);
+
+        [LoggerMessage(EventId = 4011, Level = LogLevel.Warning, Message = "Desired state revision {Revision} rejected, keeping revision {Kept}: {Problems}")]
+        public static partial void Rejected(ILogger logger, long revision, string problems, long kept);
+
+        [LoggerMessage(EventId = 4012, Level = LogLevel.Error, Message = "Desired state revision {Revision} failed to apply, keeping revision {Kept}: {Error}")]
+        public static partial void ApplyFailed(ILogger logger, long revision, string error, long kept, Exception exception);
+
+        [LoggerMessage(EventId = 4013, Level = LogLevel.Error, Message = "Re-applying the last good revision {Revision} failed too: {Error}")]
+        public static partial void RestoreFailed(ILogger logger, long revision, string error, Exception exception);
+
+        [LoggerMessage(EventId = 4014, Level = LogLevel.Warning, Message = "Cannot get the desired state ({Error}); serving revision {Revision}; retrying in {Seconds:0.0} s")]
+        public static partial void PollFailed(ILogger logger, string error, long? revision, double seconds);
+
+        [LoggerMessage(EventId = 4015, Level = LogLevel.Warning, Message = "Ignoring the cached desired state: {Error}")]
+        public static partial void CacheUnreadable(ILogger logger, string error);
+
+        [LoggerMessage(EventId = 4017, Level = LogLevel.Warning, Message = "Re-applying revision {Revision} in {Reconciler} failed: {Error}")]
+        public static partial void ResyncFailed(ILogger logger, string reconciler, long revision, string error);
+
+        [LoggerMessage(EventId = 4016, Level = LogLevel.Critical, Message = "Stopping the gateway: {Error}")]
+        public static partial void Stopping(ILogger logger, string error, Exception exception);
+    }
+}

@@ -1,0 +1,38 @@
+using System.Net;
+using Skyhook.Core.Addressing;
+using Skyhook.Core.Contracts;
+using Skyhook.Core.Groups;
+using Skyhook.Core.Policy;
+using Skyhook.Core.Vpn;
+
+namespace Skyhook.Gateway.Sync;
+
+/// <summary>
+/// A desired state that passed <see cref="DesiredStateValidator"/>: the document as received (its
+/// revision and hash are what the heartbeat echoes) and every text field parsed, so reconcilers never
+/// parse or fail on input again.
+/// </summary>
+public sealed record ValidatedState(
+    DesiredState Document,
+    Cidr ClientBlock,
+    VpnTransport Transport,
+    TunnelMode TunnelMode,
+    IReadOnlyList<Cidr> AdditionalCidrs,
+    IReadOnlyList<IPAddress> Nameservers,
+    IReadOnlyList<ValidatedOverlay> Overlays,
+    IReadOnlyDictionary<string, AccessProfile> Profiles,
+    IReadOnlyDictionary<string, UserDocument> Users)
+{
+    public long Revision => Document.Revision;
+
+    public string Hash => Document.Hash;
+
+    /// <summary>True when the user exists and is enabled (names compare case-insensitively, as user names do).</summary>
+    public bool IsUserEnabled(string userName) => Users.TryGetValue(userName, out var user) && user.Enabled;
+}
+
+public sealed record ValidatedOverlay(string Name, Cidr Subnet, bool Enabled, string? ManagerAddress, string? JoinToken)
+{
+    public override string ToString() =>
+        $"ValidatedOverlay {{ Name = {Name}, Subnet = {Subnet}, Enabled = {Enabled}, ManagerAddress = {ManagerAddress}, JoinToken = {(JoinToken is null ? "null" : "***")} }}";
+}

@@ -1,0 +1,194 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+using Skyhook.Core.Contracts;
+using Skyhook.Gateway.Sync;
+using Skyhook.Gateway.Vpn.OpenVpn;
+
+namespace Skyhook.Gateway.Vpn;
+
+/// <summary>
+/// The login flow of one management connection: every CONNECT and REAUTH goes to the controller,
+/// each on its own task so the event stream (and with it the replies to our own commands) keeps
+/// flowing while the controller thinks. An allowed CONNECT gets an address leased from this
+/// gateway's block, the controller's routes and DNS, and the session token; a refusal, or no
+/// decision at all, gets client-deny with a reason the user can act on. Passwords, codes and session
+/// tokens never reach a log line: requests and decisions print themselves masked and only names,
+/// ids, addresses and reasons are logged.
+/// </summary>
+/// <param name="authorize">POST /api/v1/gateway/auth; throws <see cref="ControllerApiException"/> when there is no decision.</param>
+public sealed partial class VpnLogins(
+    Func<VpnAuthRequest, CancellationToken, Task<VpnAuthDecision>> authorize,
+    VpnSessions sessions,
+    TimeProvider time,
+    ILogger<VpnLogins> logger)
+{
+    private readonly VpnSessions _sessions = sessions;
+    private readonly TimeProvider _time = time;
+    private readonly ILogger _logger = logger;
+
+    /// <summary>Shown to the client when no decision can be had: the login itself may be fine.</summary>
+    public const string ControllerUnreachable = "controller unreachable, try again";
+
+    private static readonly VpnPush NoPush = new([], false, [], []);
+
+    /// <summary>Handles the connection's events until it closes or <paramref name="cancellationToken"/> fires.</summary>
+    public async Task RunAsync(OpenVpnManagementClient management, LeaseTable leases, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(management);
+        ArgumentNullException.ThrowIfNull(leases);
+        try
+        {
+            await foreach (var item in management.Events.ReadAllAsync(cancellationToken))
+            {
+                switch (item)
+                {
+                    case ClientAuthentication login:
+                        _ = Task.Run(() => DecideAsync(management, leases, login, cancellationToken), CancellationToken.None);
+                        break;
+                    case ClientEstablished established when _sessions.Get(established.ClientId) is { } session:
+                        session.Established = true;
+                        break;
+                    case ClientDisconnect disconnect:
+                        leases.Release(disconnect.ClientId);
+                        if (_sessions.Remove(disconnect.ClientId) is { } ended)
+                        {
+                            Log.SessionEnded(_logger, ended.ClientId, ended.UserName, ended.Address.ToString(), (_time.GetUtcNow() - ended.Since).TotalSeconds, disconnect.BytesReceived, disconnect.BytesSent);
+                        }
+                        break;
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private async Task DecideAsync(OpenVpnManagementClient management, LeaseTable leases, ClientAuthentication login, CancellationToken cancellationToken)
+    {
+        var cid = login.ClientId;
+        try
+        {
+            if (!VpnAuthRequests.TryCreate(login, out var request, out var refusal))
+            {
+                await DenyAsync(management, login, ManagementText.ForLog(login.Environment.UserName, 64), refusal, cancellationToken);
+                return;
+            }
+            VpnAuthDecision decision;
+            try
+            {
+                decision = await authorize(request, cancellationToken);
+            }
+            catch (ControllerApiException ex)
+            {
+                Log.NoDecision(_logger, cid, request.UserName, ex.Message);
+                await DenyAsync(management, login, request.UserName, ex.Unreachable || (int?)ex.StatusCode >= 500 ? ControllerUnreachable : "the login could not be checked, try again later", cancellationToken);
+                return;
+            }
+            if (!decision.Allowed)
+            {
+                await DenyAsync(management, login, request.UserName, decision.Reason ?? "access denied", cancellationToken);
+                return;
+            }
+            if (login is ClientReauth)
+            {
+                // A renegotiation keeps the session's address and pushes; only the go-ahead is new.
+                await SendAsync(management, ManagementCommands.ClientAuthNt(cid, login.KeyId), cancellationToken);
+                return;
+            }
+
+            if (!leases.TryLease(cid, out var address, out refusal))
+            {
+                await DenyAsync(management, login, request.UserName, refusal, cancellationToken);
+                return;
+            }
+            ClientConnectConfig config;
+            try
+            {
+                config = ClientConnectConfig.FromPush(decision.Push ?? NoPush).AssignAddress(address, leases.Block);
+                if (decision.SessionToken is { } token)
+                {
+                    config.SessionToken(token);
+                }
+            }
+            catch (Exception ex) when (ex is FormatException or ArgumentException)
+            {
+                leases.Release(cid);
+                Log.BadPush(_logger, cid, request.UserName, ex.Message);
+                await DenyAsync(management, login, request.UserName, "the gateway cannot apply the controller's answer; an admin must look at the gateway log", cancellationToken);
+                return;
+            }
+
+            // Recorded before client-auth: a DISCONNECT right after it must find the session to end.
+            _sessions.Add(new VpnSession(cid, request.UserName, decision.Profile, address, RealAddress(login.Environment), _time.GetUtcNow()));
+            var reply = await SendAsync(management, ManagementCommands.ClientAuth(cid, login.KeyId, config), cancellationToken);
+            if (reply is { Success: true })
+            {
+                Log.Allowed(_logger, cid, request.UserName, address.ToString(), decision.Profile ?? "(none)");
+            }
+            else
+            {
+                leases.Release(cid);
+                _sessions.Remove(cid);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+        catch (Exception ex)
+        {
+            // A login task must never take the gateway down; openvpn times the login out itself.
+            Log.LoginFailed(_logger, cid, ex.Message, ex);
+        }
+    }
+
+    private static IPEndPoint? RealAddress(ClientEnvironment environment) =>
+        IPAddress.TryParse(environment.UntrustedIp, out var ip) && ip.AddressFamily == AddressFamily.InterNetwork
+        && ushort.TryParse(environment.UntrustedPort, NumberStyles.None, CultureInfo.InvariantCulture, out var port)
+            ? new IPEndPoint(ip, port)
+            : null;
+
+    private async Task DenyAsync(OpenVpnManagementClient management, ClientAuthentication login, string userName, string reason, CancellationToken cancellationToken)
+    {
+        Log.Denied(_logger, login.ClientId, userName, reason);
+        await SendAsync(management, ManagementCommands.ClientDeny(login.ClientId, login.KeyId, reason, reason), cancellationToken);
+    }
+
+    private async Task<CommandReply?> SendAsync(OpenVpnManagementClient management, ManagementCommand command, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await management.SendAsync(command, cancellationToken);
+        }
+        catch (Exception ex) when (ex is ManagementConnectionException or TimeoutException)
+        {
+            Log.CommandFailed(_logger, command.Description, ex.Message);
+            return null;
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 4330, Level = LogLevel.Information, Message = "Login {ClientId} of {UserName} allowed: address {Address}, profile {Profile}")]
+        public static partial void Allowed(ILogger logger, ulong clientId, string userName, string address, string profile);
+
+        [LoggerMessage(EventId = 4331, Level = LogLevel.Information, Message = "Login {ClientId} of {UserName} denied: {Reason}")]
+        public static partial void Denied(ILogger logger, ulong clientId, string userName, string reason);
+
+        [LoggerMessage(EventId = 4332, Level = LogLevel.Warning, Message = "Login {ClientId} of {UserName}: no decision from the controller: {Error}")]
+        public static partial void NoDecision(ILogger logger, ulong clientId, string userName, string error);
+
+        [LoggerMessage(EventId = 4333, Level = LogLevel.Error, Message = "Login {ClientId} of {UserName}: the controller's push cannot be applied: {Error}")]
+        public static partial void BadPush(ILogger logger, ulong clientId, string userName, string error);
+
+        [LoggerMessage(EventId = 4334, Level = LogLevel.Error, Message = "Login {ClientId} failed: {Error}")]
+        public static partial void LoginFailed(ILogger logger, ulong clientId, string error, Exception exception);
+
+        [LoggerMessage(EventId = 4335, Level = LogLevel.Warning, Message = "{Command} failed: {Error}")]
+        public static partial void CommandFailed(ILogger logger, string command, string error);
+
+        [LoggerMessage(EventId = 4336, Level = LogLevel.Information, Message = "Session {ClientId} of {UserName} ({Address}) ended after {Seconds:0} s, {BytesReceived} bytes in, {BytesSent} bytes out")]
+        public static partial void SessionEnded(ILogger logger, ulong clientId, string userName, string address, double seconds, ulong? bytesReceived, ulong? bytesSent);
+    }
+}

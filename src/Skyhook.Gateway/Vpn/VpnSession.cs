@@ -1,0 +1,10 @@
+using System.Net;
+
+namespace Skyhook.Gateway.Vpn;
+
+/// <summary>One OpenVPN client session on this gateway, from its admitted login to its disconnect.</summary>
+/// <param name="RealAddress">Where the client's packets come from (untrusted_ip:untrusted_port), for openvpn's kill by address; null when not IPv4.</param>
+public sealed record VpnSession(ulong ClientId, string UserName, string? Profile, IPAddress Address, IPEndPoint? RealAddress, DateTimeOffset Since)
+{
+    public bool Established { get; set; }
+}

@@ -1,0 +1,222 @@
+using System.Collections.Concurrent;
+using System.Net;
+using Skyhook.Core.Addressing;
+using Skyhook.Core.Contracts;
+using Skyhook.Gateway.Sync;
+using Skyhook.Gateway.Tests.Vpn.OpenVpn;
+using Skyhook.Gateway.Vpn;
+using Skyhook.Gateway.Vpn.OpenVpn;
+
+namespace Skyhook.Gateway.Tests.Vpn.Login;
+
+/// <summary>
+/// The login flow against the FAKE management socket (the real openvpn and controller are in
+/// GatewayEndToEndTests), for what real components cannot be made to do on cue: a controller that
+/// answers one login slowly, a full address block, a push the gateway cannot apply.
+/// </summary>
+public sealed class VpnLoginsTests(ITestOutputHelper output) : IAsyncLifetime
+{
+    private static readonly VpnPush Push = new(["10.0.0.0/16"], false, ["10.0.0.2"], ["apps.internal"]);
+    private readonly ConcurrentDictionary<string, Func<VpnAuthRequest, Task<VpnAuthDecision>>> _decisions = new();
+    private readonly ConcurrentQueue<VpnAuthRequest> _requests = new();
+    private readonly VpnSessions _sessions = new();
+    private readonly RecordingLogger<VpnLogins> _log = new(output);
+    private readonly CancellationTokenSource _stop = new();
+    private FakeManagementServer _server = null!;
+    private OpenVpnManagementClient _client = null!;
+    private Task _running = Task.CompletedTask;
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private LeaseTable Leases { get; set; } = new(Cidr.Parse("192.168.43.0/24"));
+
+    public async ValueTask InitializeAsync()
+    {
+        _server = new FakeManagementServer();
+        var accepting = _server.AcceptAsync(Ct);
+        _client = await OpenVpnManagementClient.ConnectAsync(_server.SocketPath, null, null, null, Ct);
+        await accepting;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        await _client.DisposeAsync();
+        await _running;
+        await _server.DisposeAsync();
+        _stop.Dispose();
+    }
+
+    private void Start()
+    {
+        var logins = new VpnLogins((request, ct) =>
+        {
+            _requests.Enqueue(request);
+            return _decisions.TryGetValue(request.UserName, out var decide) ? decide(request) : Task.FromResult(Allowed("token-" + request.UserName));
+        }, _sessions, TimeProvider.System, _log);
+        _running = logins.RunAsync(_client, Leases, _stop.Token);
+    }
+
+    private static VpnAuthDecision Allowed(string token) => new(true, null, "dev", token, DateTimeOffset.UtcNow.AddHours(1), Push);
+
+    private Task ConnectAsync(ulong cid, string user, string password, string kind = "CONNECT") =>
+        _server.WriteAsync(
+            $">CLIENT:{kind},{cid},0\n>CLIENT:ENV,username={user}\n>CLIENT:ENV,password={password}\n>CLIENT:ENV,untrusted_ip=198.51.100.2\n>CLIENT:ENV,untrusted_port={5000 + cid}\n>CLIENT:ENV,IV_VER=2.6.14\n>CLIENT:ENV,END\n",
+            Ct);
+
+    /// <summary>Reads one command (client-auth blocks up to END) and answers SUCCESS.</summary>
+    private async Task<List<string>> ReadCommandAsync(string reply = "SUCCESS: done")
+    {
+        var first = await _server.ReadLineAsync(Ct) ?? throw new InvalidOperationException("the connection closed");
+        var lines = new List<string> { first };
+        if (first.StartsWith("client-auth ", StringComparison.Ordinal))
+        {
+            string? line;
+            do
+            {
+                line = await _server.ReadLineAsync(Ct) ?? throw new InvalidOperationException("the connection closed inside client-auth");
+                lines.Add(line);
+            }
+            while (line != "END");
+        }
+        await _server.WriteAsync(reply + "\n", Ct);
+        return lines;
+    }
+
+    private static string Scrv1(string password, string code) => StaticChallenge.Encode(password, code);
+
+    [Fact]
+    public async Task Connect_Allowed_ClientAuthWithLeasedAddressPushAndToken()
+    {
+        Start();
+        await ConnectAsync(5, "alice", Scrv1("pw", "123456"));
+
+        var command = await ReadCommandAsync();
+
+        Assert.Equal("client-auth 5 0", command[0]);
+        Assert.Contains("push \"route 10.0.0.0 255.255.0.0\"", command);
+        Assert.Contains("push \"dhcp-option DNS 10.0.0.2\"", command);
+        Assert.Contains("push \"dhcp-option DOMAIN apps.internal\"", command);
+        Assert.Contains("ifconfig-push 192.168.43.2 255.255.255.0", command);
+        Assert.Contains("push \"auth-token token-alice\"", command);
+        Assert.Equal("END", command[^1]);
+        var request = Assert.Single(_requests);
+        Assert.Equal(("alice", "pw", "123456", (string?)null, "198.51.100.2"), (request.UserName, request.Password, request.Code, request.SessionToken, request.PublicAddress));
+        var session = Assert.Single(_sessions.Snapshot());
+        Assert.Equal((5UL, IPAddress.Parse("192.168.43.2"), new IPEndPoint(IPAddress.Parse("198.51.100.2"), 5005)), (session.ClientId, session.Address, session.RealAddress));
+    }
+
+    [Fact]
+    public async Task Connect_SlowDecision_OtherLoginsAndRepliesKeepFlowing()
+    {
+        var release = new TaskCompletionSource<VpnAuthDecision>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _decisions["slow"] = _ => release.Task;
+        Start();
+
+        await ConnectAsync(1, "slow", Scrv1("pw", "111111"));
+        await Eventually.True(() => _requests.Count == 1, "the slow login asked", TimeSpan.FromSeconds(10), Ct);
+        await ConnectAsync(2, "fast", Scrv1("pw", "222222"));
+
+        // The fast one is decided and answered while the slow one still waits.
+        var fast = await ReadCommandAsync();
+        Assert.Equal("client-auth 2 0", fast[0]);
+        Assert.Contains("ifconfig-push 192.168.43.2 255.255.255.0", fast);
+
+        release.SetResult(Allowed("token-slow"));
+        var slow = await ReadCommandAsync();
+        Assert.Equal("client-auth 1 0", slow[0]);
+        Assert.Contains("ifconfig-push 192.168.43.3 255.255.255.0", slow);
+        Assert.Equal(2, _sessions.Count);
+    }
+
+    [Fact]
+    public async Task Connect_Refused_ClientDenyWithTheControllersReason()
+    {
+        _decisions["alice"] = _ => Task.FromResult(new VpnAuthDecision(false, "Wrong user name, password or code.", null, null, null, null));
+        Start();
+        await ConnectAsync(3, "alice", Scrv1("pw", "000000"));
+
+        var command = Assert.Single(await ReadCommandAsync());
+
+        Assert.Equal("client-deny 3 0 \"Wrong user name, password or code.\" \"Wrong user name, password or code.\"", command);
+        Assert.Equal(0, _sessions.Count);
+        Assert.Equal(0, Leases.Count);
+    }
+
+    [Fact]
+    public async Task Connect_ControllerUnreachable_DeniedWithTryAgain()
+    {
+        _decisions["alice"] = _ => throw new ControllerApiException("cannot reach the controller");
+        Start();
+        await ConnectAsync(4, "alice", Scrv1("pw", "000000"));
+
+        var command = Assert.Single(await ReadCommandAsync());
+
+        Assert.Equal($"client-deny 4 0 \"{VpnLogins.ControllerUnreachable}\" \"{VpnLogins.ControllerUnreachable}\"", command);
+    }
+
+    [Fact]
+    public async Task Connect_BlockFull_DeniedWithAReason()
+    {
+        Leases = new LeaseTable(Cidr.Parse("10.8.0.0/29"));
+        Start();
+        for (ulong cid = 0; cid < 5; cid++)
+        {
+            await ConnectAsync(cid, "user" + cid, Scrv1("pw", "123456"));
+            Assert.StartsWith("client-auth", (await ReadCommandAsync())[0], StringComparison.Ordinal);
+        }
+
+        await ConnectAsync(9, "late", Scrv1("pw", "123456"));
+        var command = Assert.Single(await ReadCommandAsync());
+
+        Assert.StartsWith("client-deny 9 0 \"this gateway has no free VPN address", command, StringComparison.Ordinal);
+
+        // A disconnect frees an address for the next login.
+        await _server.WriteAsync(">CLIENT:DISCONNECT,2\n>CLIENT:ENV,bytes_received=10\n>CLIENT:ENV,bytes_sent=20\n>CLIENT:ENV,END\n", Ct);
+        await Eventually.True(() => _sessions.Count == 4, "the session ended", TimeSpan.FromSeconds(10), Ct);
+        await ConnectAsync(10, "late", Scrv1("pw", "123456"));
+        Assert.Contains("ifconfig-push 10.8.0.4 255.255.255.248", await ReadCommandAsync());
+    }
+
+    [Fact]
+    public async Task Reauth_Allowed_ClientAuthNtAddressKept()
+    {
+        Start();
+        await ConnectAsync(6, "alice", Scrv1("pw", "123456"));
+        await ReadCommandAsync();
+
+        await ConnectAsync(6, "alice", "token-alice", "REAUTH");
+        var command = Assert.Single(await ReadCommandAsync());
+
+        Assert.Equal("client-auth-nt 6 0", command);
+        Assert.Equal("token-alice", _requests.Last().SessionToken);
+        Assert.Equal(IPAddress.Parse("192.168.43.2"), Leases.AddressOf(6));
+    }
+
+    [Fact]
+    public async Task Connect_PushTheGatewayCannotApply_DeniedAndAddressReturned()
+    {
+        _decisions["alice"] = _ => Task.FromResult(Allowed("token") with { Push = new VpnPush(["10.0.0.0/99"], false, [], []) });
+        Start();
+        await ConnectAsync(7, "alice", Scrv1("pw", "123456"));
+
+        var command = Assert.Single(await ReadCommandAsync());
+
+        Assert.StartsWith("client-deny 7 0 \"the gateway cannot apply", command, StringComparison.Ordinal);
+        Assert.Equal(0, Leases.Count);
+    }
+
+    [Fact]
+    public async Task Connect_Secrets_NeverLogged()
+    {
+        Start();
+        await ConnectAsync(8, "alice", Scrv1("hunter2-secret", "654321"));
+        await ReadCommandAsync();
+        _decisions["alice"] = _ => Task.FromResult(new VpnAuthDecision(false, "no", null, null, null, null));
+        await ConnectAsync(9, "alice", Scrv1("hunter2-secret", "654321"));
+        await ReadCommandAsync();
+
+        Assert.NotEmpty(_log.Lines);
+        Assert.DoesNotContain(_log.Lines, l => l.Contains("hunter2-secret", StringComparison.Ordinal) || l.Contains("654321", StringComparison.Ordinal) || l.Contains("token-alice", StringComparison.Ordinal));
+    }
+}
