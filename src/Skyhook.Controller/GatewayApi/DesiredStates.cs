@@ -41,9 +41,9 @@ public sealed class DesiredStates(ControllerDbContext db, GroupSettingsStore sto
 
     private static GroupDocument Document(GatewayGroupSettings settings) => new(
         settings.Name,
-        GroupSettingsStore.TransportText(settings.Transport),
+        settings.Transport.ToText(),
         settings.Port,
-        GroupSettingsStore.TunnelText(settings.TunnelMode),
+        settings.TunnelMode.ToText(),
         settings.AdditionalCidrs.Select(c => c.ToString()).ToList(),
         settings.Nameservers.Select(n => n.ToString()).ToList(),
         settings.SearchDomains,

@@ -25,10 +25,6 @@ public sealed class GroupSettingsStore(IDataProtectionProvider dataProtection)
 
     private readonly IDataProtector _protector = dataProtection.CreateProtector("Skyhook.Controller.SwarmJoinToken.v1");
 
-    public static string TransportText(VpnTransport transport) => transport == VpnTransport.Tcp ? "tcp" : "udp";
-
-    public static string TunnelText(TunnelMode mode) => mode == TunnelMode.Full ? "full" : "split";
-
     public GatewayGroupSettings Load(GatewayGroupEntity entity)
     {
         var stored = JsonSerializer.Deserialize<StoredGroupSettings>(entity.Settings, Json)
@@ -36,9 +32,9 @@ public sealed class GroupSettingsStore(IDataProtectionProvider dataProtection)
         return new GatewayGroupSettings
         {
             Name = entity.Name,
-            Transport = stored.Transport == "tcp" ? VpnTransport.Tcp : VpnTransport.Udp,
+            Transport = GroupText.TryParseTransport(stored.Transport, out var transport) ? transport : throw Corrupt(entity, "transport"),
             Port = stored.Port,
-            TunnelMode = stored.TunnelMode == "full" ? TunnelMode.Full : TunnelMode.Split,
+            TunnelMode = GroupText.TryParseTunnelMode(stored.TunnelMode, out var tunnel) ? tunnel : throw Corrupt(entity, "tunnelMode"),
             AdditionalCidrs = stored.AdditionalCidrs.Select(Cidr.Parse).ToList(),
             Nameservers = stored.Nameservers.Select(IPAddress.Parse).ToList(),
             SearchDomains = stored.SearchDomains,
@@ -57,9 +53,9 @@ public sealed class GroupSettingsStore(IDataProtectionProvider dataProtection)
 
     public string Save(GatewayGroupSettings settings) => JsonSerializer.Serialize(
         new StoredGroupSettings(
-            TransportText(settings.Transport),
+            settings.Transport.ToText(),
             settings.Port,
-            TunnelText(settings.TunnelMode),
+            settings.TunnelMode.ToText(),
             settings.AdditionalCidrs.Select(c => c.ToString()).ToList(),
             settings.Nameservers.Select(n => n.ToString()).ToList(),
             settings.SearchDomains,
@@ -76,9 +72,9 @@ public sealed class GroupSettingsStore(IDataProtectionProvider dataProtection)
 
     public static GroupView View(GatewayGroupEntity entity, GatewayGroupSettings settings) => new(
         entity.Name,
-        TransportText(settings.Transport),
+        settings.Transport.ToText(),
         settings.Port,
-        TunnelText(settings.TunnelMode),
+        settings.TunnelMode.ToText(),
         settings.AdditionalCidrs.Select(c => c.ToString()).ToList(),
         settings.Nameservers.Select(n => n.ToString()).ToList(),
         settings.SearchDomains,
@@ -98,29 +94,15 @@ public sealed class GroupSettingsStore(IDataProtectionProvider dataProtection)
     public static GatewayGroupSettings? Read(FieldErrors errors, string name, GroupRequest request, GatewayGroupSettings? existing)
     {
         var transport = VpnTransport.Udp;
-        switch (request.Transport)
+        if (request.Transport is not null && !GroupText.TryParseTransport(request.Transport, out transport))
         {
-            case null or "udp":
-                break;
-            case "tcp":
-                transport = VpnTransport.Tcp;
-                break;
-            default:
-                errors.Add("transport", "The transport must be 'udp' or 'tcp'.");
-                break;
+            errors.Add("transport", "The transport must be 'udp' or 'tcp'.");
         }
 
         var tunnel = TunnelMode.Split;
-        switch (request.TunnelMode)
+        if (request.TunnelMode is not null && !GroupText.TryParseTunnelMode(request.TunnelMode, out tunnel))
         {
-            case null or "split":
-                break;
-            case "full":
-                tunnel = TunnelMode.Full;
-                break;
-            default:
-                errors.Add("tunnelMode", "The tunnel mode must be 'split' or 'full'.");
-                break;
+            errors.Add("tunnelMode", "The tunnel mode must be 'split' or 'full'.");
         }
 
         var additional = ReadList(errors, "additionalCidrs", request.AdditionalCidrs, (string text, out Cidr value, out string? error) => Cidr.TryParse(text, out value, out error));
@@ -258,4 +240,7 @@ public sealed class GroupSettingsStore(IDataProtectionProvider dataProtection)
     }
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+
+    private static InvalidOperationException Corrupt(GatewayGroupEntity entity, string field) =>
+        new($"The stored {field} of group {entity.Name} is not valid.");
 }

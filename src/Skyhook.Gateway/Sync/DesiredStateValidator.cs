@@ -59,18 +59,14 @@ public static class DesiredStateValidator
         }
 
         var group = state.Group;
-        var transport = group.Transport switch
+        if (!GroupText.TryParseTransport(group.Transport, out var transport))
         {
-            "udp" => VpnTransport.Udp,
-            "tcp" => VpnTransport.Tcp,
-            _ => Fail<VpnTransport>(problems, $"group.transport '{group.Transport}' is neither udp nor tcp"),
-        };
-        var tunnel = group.TunnelMode switch
+            problems.Add($"group.transport '{group.Transport}' is neither udp nor tcp");
+        }
+        if (!GroupText.TryParseTunnelMode(group.TunnelMode, out var tunnel))
         {
-            "split" => TunnelMode.Split,
-            "full" => TunnelMode.Full,
-            _ => Fail<TunnelMode>(problems, $"group.tunnelMode '{group.TunnelMode}' is neither split nor full"),
-        };
+            problems.Add($"group.tunnelMode '{group.TunnelMode}' is neither split nor full");
+        }
         if (group.Port is < 1 or > 65535)
         {
             problems.Add($"group.port {group.Port} is not 1 to 65535");
@@ -199,11 +195,5 @@ public static class DesiredStateValidator
             }
         }
         return result;
-    }
-
-    private static T Fail<T>(List<string> problems, string problem)
-    {
-        problems.Add(problem);
-        return default!;
     }
 }
