@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using Skyhook.Core.Contracts;
 using Skyhook.Core.Identity;
 using Skyhook.Core.Pki;
+using Skyhook.Lab.Controller;
 
 namespace Skyhook.Bench;
 
@@ -27,7 +28,7 @@ public sealed class GatewayLogins
 
     public IReadOnlyList<(string Name, byte[] Secret)> Users { get; }
 
-    public static async Task<GatewayLogins> CreateAsync(AdminSession admin, string controllerUrl, int users, CancellationToken cancellationToken)
+    public static async Task<GatewayLogins> CreateAsync(LabAdmin admin, string controllerUrl, int users, CancellationToken cancellationToken)
     {
         await admin.PostAsync("/api/v1/groups", new { name = "bench", overlays = new[] { new { name = "multi-host-overlay", subnet = "10.0.0.0/16" } } }, cancellationToken);
         var added = await admin.PostAsync("/api/v1/groups/bench/gateways", new { name = "bench-gw1", publicEndpoint = "198.51.100.11" }, cancellationToken);

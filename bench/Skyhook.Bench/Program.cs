@@ -14,7 +14,7 @@ const int Workers = 4;
 var cancel = CancellationToken.None;
 
 await using var controller = await LabController.StartAsync(IPAddress.Loopback, environment: null, cancel);
-var admin = await AdminSession.CreateAsync(controller, "benchmark admin password", cancel);
+using var admin = await LabAdmin.CreateAsync(controller, cancel);
 await admin.PostAsync("/api/v1/profiles", new { name = "developers", basePolicy = "deny-all", rules = new[] { new { action = "allow", target = "container web1", protocol = "tcp", ports = new[] { "80" } } } }, cancel);
 for (var i = 0; i < 50; i++)
 {

@@ -37,7 +37,7 @@ public sealed class ControllerAwayTests(ITestOutputHelper output)
         {
             string clientBlock;
             byte[] secret;
-            using (var admin = await AdminApi.CreateAsync(controller, ct))
+            using (var admin = await LabAdmin.CreateAsync(controller, ct))
             {
                 await admin.PostAsync("/api/v1/profiles", new { name = "dev", basePolicy = "allow-all", rules = Array.Empty<object>() }, ct);
                 await admin.PostAsync("/api/v1/groups", new { name = "lab" }, ct);

@@ -33,7 +33,7 @@ public sealed class SessionTokenTests(ITestOutputHelper output)
         await using var namespaces = await NamespacePair.CreateAsync(directory, output, ct);
         try
         {
-            using var admin = await AdminApi.CreateAsync(controller, ct);
+            using var admin = await LabAdmin.CreateAsync(controller, ct);
             await admin.PostAsync("/api/v1/profiles", new { name = "dev", basePolicy = "allow-all", rules = Array.Empty<object>() }, ct);
             await admin.PostAsync("/api/v1/groups", new { name = "lab" }, ct);
             var added = await admin.PostAsync("/api/v1/groups/lab/gateways", new { name = "gw1", publicEndpoint = NamespacePair.ServerUnderlay }, ct);

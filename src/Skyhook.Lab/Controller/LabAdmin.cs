@@ -2,18 +2,21 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Skyhook.Core.Identity;
-using Skyhook.Lab.Controller;
 
-namespace Skyhook.Gateway.Tests.Vpn.Login;
+namespace Skyhook.Lab.Controller;
 
-/// <summary>A fresh real controller set up through its API (first admin, TOTP, sign-in), as bench/AdminSession does.</summary>
-internal sealed class AdminApi : IDisposable
+/// <summary>
+/// A fresh real controller set up through its API as a new admin would (first admin with the setup
+/// token, TOTP confirmed, sign-in with the next code), holding the admin's API token: for the
+/// benchmarks and the gateway tests.
+/// </summary>
+public sealed class LabAdmin : IDisposable
 {
-    private AdminApi(HttpClient http) => Http = http;
+    private LabAdmin(HttpClient http) => Http = http;
 
     public HttpClient Http { get; }
 
-    public static async Task<AdminApi> CreateAsync(LabController controller, CancellationToken cancellationToken)
+    public static async Task<LabAdmin> CreateAsync(LabController controller, CancellationToken cancellationToken)
     {
         const string password = "correct horse battery staple 1";
         var http = new HttpClient { BaseAddress = new Uri(controller.Url) };
@@ -25,7 +28,7 @@ internal sealed class AdminApi : IDisposable
         await SendAsync(http, HttpMethod.Post, "/api/v1/setup/confirm", new { name = "admin", code = totp.Compute(secret, step) }, cancellationToken);
         var login = await SendAsync(http, HttpMethod.Post, "/api/v1/auth/login", new { name = "admin", password, code = totp.Compute(secret, step + 1) }, cancellationToken);
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", login.GetProperty("token").GetString());
-        return new AdminApi(http);
+        return new LabAdmin(http);
     }
 
     public Task<JsonElement> PostAsync(string path, object body, CancellationToken cancellationToken) => SendAsync(Http, HttpMethod.Post, path, body, cancellationToken);
