@@ -18,7 +18,7 @@ internal sealed class GatewayAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
-    ControllerDbContext db) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+    ControllerDbContext db) : HashedBearerHandler(options, logger, encoder)
 {
     public const string SchemeName = "Gateway";
     public const string PolicyName = "Gateway";
@@ -27,44 +27,18 @@ internal sealed class GatewayAuthenticationHandler(
     public static int GatewayId(HttpContext context) =>
         int.Parse(context.User.FindFirstValue(GatewayIdClaim)!, NumberStyles.None, CultureInfo.InvariantCulture);
 
-    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    protected override async Task<IReadOnlyList<Claim>?> FindAsync(byte[] hash, CancellationToken cancellationToken)
     {
-        string? header = Request.Headers.Authorization;
-        if (header is null || !header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
-        {
-            return AuthenticateResult.NoResult();
-        }
-
-        var credential = header["Bearer ".Length..].Trim();
-        if (credential.Length is 0 or > 200)
-        {
-            return AuthenticateResult.Fail("Malformed bearer credential.");
-        }
-
-        // Looked up by SHA-256: the comparison happens on a hash, in the index, not on the secret.
-        var hash = Secrets.Hash(credential);
         var found = await db.Gateways.AsNoTracking()
             .Where(g => g.CredentialHash == hash)
             .Select(g => new { g.Id, g.Name })
-            .FirstOrDefaultAsync(Context.RequestAborted);
-        if (found is null)
-        {
-            return AuthenticateResult.Fail("Unknown or revoked gateway credential.");
-        }
-
-        var identity = new ClaimsIdentity(
+            .FirstOrDefaultAsync(cancellationToken);
+        return found is null
+            ? null
+            :
             [
                 new Claim(ClaimTypes.Name, "gateway " + found.Name),
                 new Claim(GatewayIdClaim, found.Id.ToString(CultureInfo.InvariantCulture)),
-            ],
-            SchemeName);
-        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
-    }
-
-    protected override Task HandleChallengeAsync(AuthenticationProperties properties)
-    {
-        Response.StatusCode = StatusCodes.Status401Unauthorized;
-        Response.Headers.WWWAuthenticate = "Bearer";
-        return Task.CompletedTask;
+            ];
     }
 }
