@@ -14,6 +14,7 @@ if (!builder.TryAddGatewayHost(out var problem))
     return 1;
 }
 builder.AddSync();
+builder.AddOverlayNetworks();
 builder.AddOpenVpn();
 
 using var host = builder.Build();

@@ -71,8 +71,7 @@ public static class GatewayHostExtensions
     /// The overlay attachments (Overlay/, options in section "Overlay"). Gateway:DockerSocket,
     /// Gateway:NetworkNamespace and Gateway:DataDirectory (+ /overlay) apply to it unless
     /// Overlay:DockerEndpoint, Overlay:HostNetworkNamespace or Overlay:StateDirectory say otherwise.
-    /// Not called by Program.cs yet: Overlay/ was still being built when the host was; add
-    /// <c>builder.AddOverlayNetworks();</c> before <c>AddOpenVpn()</c> once its lab tests pass.
+    /// Registered before <see cref="AddOpenVpn"/>: the overlays are reachable before logins are taken.
     /// </summary>
     public static IHostApplicationBuilder AddOverlayNetworks(this IHostApplicationBuilder builder)
     {

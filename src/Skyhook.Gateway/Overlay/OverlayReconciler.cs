@@ -62,11 +62,17 @@ public sealed partial class OverlayReconciler : IDisposable
     {
         ArgumentNullException.ThrowIfNull(overlays);
         Validate(overlays);
+        var enabled = overlays.Where(o => o.Enabled).ToList();
+        if (enabled.Count == 0 && !EngineSocketExists())
+        {
+            // A gateway without container access on a host without Docker: nothing can be attached,
+            // and nothing of ours can be on an engine that is not there.
+            return new OverlayReport([], SwarmJoinedBySkyhook: false);
+        }
         await _gate.WaitAsync(cancellationToken);
         try
         {
             var errors = new Dictionary<string, string>(StringComparer.Ordinal);
-            var enabled = overlays.Where(o => o.Enabled).ToList();
 
             // A node outside the swarm cannot attach to an overlay: the swarm comes first.
             var swarmError = enabled.Count > 0 ? await EnsureSwarmAsync(enabled, cancellationToken) : null;
@@ -184,6 +190,9 @@ public sealed partial class OverlayReconciler : IDisposable
         }
         return string.IsNullOrWhiteSpace(ex.ResponseBody) ? ex.Message : ex.ResponseBody.Trim();
     }
+
+    private bool EngineSocketExists() =>
+        !_options.DockerEndpoint.StartsWith("unix://", StringComparison.Ordinal) || File.Exists(_options.DockerEndpoint["unix://".Length..]);
 
     private static string Text(IPAddress address) => address.ToString();
 

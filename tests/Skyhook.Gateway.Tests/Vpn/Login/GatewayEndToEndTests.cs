@@ -163,6 +163,8 @@ public sealed class GatewayEndToEndTests(ITestOutputHelper output)
             ["Gateway:ManagementSocket"] = Path.Combine(dataDirectory, "mgmt.sock"),
             ["Gateway:VpnListenAddress"] = NamespacePair.ServerUnderlay,
             ["Gateway:HeartbeatSeconds"] = "1",
+            // No engine here: the overlay step has nothing to attach (these groups have no overlays).
+            ["Gateway:DockerSocket"] = "unix://" + Path.Combine(dataDirectory, "no-docker.sock"),
         });
         builder.Configuration.AddInMemoryCollection(settings ?? new Dictionary<string, string?>());
         builder.Logging.ClearProviders();
@@ -170,6 +172,7 @@ public sealed class GatewayEndToEndTests(ITestOutputHelper output)
         builder.Logging.SetMinimumLevel(LogLevel.Debug);
         Assert.True(builder.TryAddGatewayHost(out var problem), problem);
         builder.AddSync();
+        builder.AddOverlayNetworks();
         builder.AddOpenVpn();
         return builder.Build();
     }
