@@ -13,6 +13,7 @@ public sealed partial class ControllerProcess : IAsyncLifetime
     private readonly SemaphoreSlim _adminLock = new(1, 1);
     private LabController? _controller;
     private Cli? _admin;
+    private DirectoryInfo? _adminDirectory;
 
     private LabController Controller => _controller ?? throw new InvalidOperationException("the controller did not start");
 
@@ -34,7 +35,9 @@ public sealed partial class ControllerProcess : IAsyncLifetime
             {
                 return _admin;
             }
-            var cli = new Cli(Path.Combine(Directory.CreateTempSubdirectory("skyhook-admin-").FullName, "cli.json"));
+            // Holds the admin's API token: removed with the controller.
+            _adminDirectory = Directory.CreateTempSubdirectory("skyhook-admin-");
+            var cli = new Cli(Path.Combine(_adminDirectory.FullName, "cli.json"));
             var setup = await cli.RunWithInputAsync(
                 AdminPassword + "\n",
                 "setup", "--controller", Url, "--setup-token", SetupToken, "--name", "admin", "--email", "admin@example.com", "--password-stdin");
@@ -69,6 +72,7 @@ public sealed partial class ControllerProcess : IAsyncLifetime
         {
             await _controller.DisposeAsync();
         }
+        _adminDirectory?.Delete(recursive: true);
     }
 
     [GeneratedRegex(@"secret: (\S+)")]

@@ -27,22 +27,38 @@ public sealed class Mfa(IDataProtectionProvider dataProtection, TimeProvider tim
     }
 
     /// <summary>True when <paramref name="code"/> is the user's current code and was not used before.</summary>
-    public async Task<bool> VerifyAsync(UserEntity user, string? code, CancellationToken cancellationToken)
+    public async Task<bool> VerifyAsync(UserEntity user, string? code, CancellationToken cancellationToken) =>
+        await CheckAsync(user, code, cancellationToken) == MfaCheck.Accepted;
+
+    /// <summary>
+    /// Accepts <paramref name="code"/> when it is the user's current code and was not used before;
+    /// otherwise says whether it was wrong or a replay of one already accepted (for the audit log only:
+    /// callers tell the person signing in neither).
+    /// </summary>
+    public async Task<MfaCheck> CheckAsync(UserEntity user, string? code, CancellationToken cancellationToken)
     {
         if (user.ProtectedTotpSecret is null)
         {
-            return false;
+            return MfaCheck.Wrong;
         }
 
         var secret = _protector.Unprotect(Convert.FromBase64String(user.ProtectedTotpSecret));
         if (_totp.Verify(secret, code, user.LastTotpStep) is not { } step)
         {
-            return false;
+            return user.LastTotpStep is { } last && _totp.Verify(secret, code) <= last ? MfaCheck.Reused : MfaCheck.Wrong;
         }
 
         var updated = await db.Users
             .Where(u => u.Id == user.Id && (u.LastTotpStep == null || u.LastTotpStep < step))
             .ExecuteUpdateAsync(s => s.SetProperty(u => u.LastTotpStep, step), cancellationToken);
-        return updated == 1;
+        // Zero rows: another sign-in took this step between the read and the update.
+        return updated == 1 ? MfaCheck.Accepted : MfaCheck.Reused;
     }
+}
+
+public enum MfaCheck
+{
+    Accepted,
+    Wrong,
+    Reused,
 }

@@ -46,11 +46,19 @@ public sealed partial class SignIn(
             : !user.Enabled ? "This account is disabled."
             : !user.MfaEnrolled ? "This account has no one-time code set up yet; ask an admin to enrol MFA."
             : null;
-        var ok = passwordOk
-            && user is { Enabled: true, MfaEnrolled: true }
-            && (user.IsAdmin || !adminOnly)
-            && await mfa.VerifyAsync(user, code, cancellationToken);
-        if (ok)
+        // Why it failed, precisely, for the admins' log and audit only: the caller is told at most accountProblem.
+        var cause = user is null ? "no such user"
+            : !passwordOk ? "wrong password"
+            : !user.Enabled ? "account disabled"
+            : !user.MfaEnrolled ? "no one-time code enrolled"
+            : adminOnly && !user.IsAdmin ? "not an admin"
+            : await mfa.CheckAsync(user, code, cancellationToken) switch
+            {
+                MfaCheck.Accepted => null,
+                MfaCheck.Reused => "one-time code already used",
+                _ => "wrong one-time code",
+            };
+        if (cause is null)
         {
             await throttle.ResetAsync(LoginThrottle.UserKey(user!.Name), cancellationToken);
             return new SignInResult(user, null);
@@ -63,9 +71,9 @@ public sealed partial class SignIn(
             Log.LockedOut(logger, key.StartsWith("user:", StringComparison.Ordinal) ? who : source, time.GetUtcNow() + options.Value.LockoutDuration);
         }
 
-        audit.Record(who, source, "auth.login-failed", $"user {who}", null, null);
+        audit.Record(who, source, "auth.login-failed", $"user {who}", null, new { cause });
         await db.SaveChangesAsync(cancellationToken);
-        Log.SignInFailed(logger, who, source);
+        Log.SignInFailed(logger, who, source, cause);
         return new SignInResult(null, null, accountProblem);
     }
 
@@ -74,8 +82,8 @@ public sealed partial class SignIn(
         [LoggerMessage(ControllerEventIds.LockedOut, LogLevel.Warning, "Too many failed sign-ins for {Subject}; locked out until {Until}.")]
         public static partial void LockedOut(ILogger logger, string subject, DateTimeOffset until);
 
-        [LoggerMessage(ControllerEventIds.SignInFailed, LogLevel.Warning, "Failed sign-in for {User} from {Source}.")]
-        public static partial void SignInFailed(ILogger logger, string user, string source);
+        [LoggerMessage(ControllerEventIds.SignInFailed, LogLevel.Warning, "Failed sign-in for {User} from {Source}: {Cause}.")]
+        public static partial void SignInFailed(ILogger logger, string user, string source, string cause);
 
         [LoggerMessage(ControllerEventIds.SignInLocked, LogLevel.Warning, "Sign-in from {Source} refused: locked out.")]
         public static partial void SignInLocked(ILogger logger, string source);
