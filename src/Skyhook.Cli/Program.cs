@@ -13,6 +13,7 @@ var root = new RootCommand("skyhook: reach containers on Docker overlay networks
     GroupsCommands.ContainerAccess(),
     GatewaysCommands.Gateways(),
     GatewaysCommands.Vpn(),
+    SessionsCommands.Create(),
     LabCommands.Create(),
 };
 return await root.Parse(args).InvokeAsync();

@@ -7,6 +7,7 @@ using Skyhook.Controller.Groups;
 using Skyhook.Controller.Hosting;
 using Skyhook.Controller.Pki;
 using Skyhook.Controller.Profiles;
+using Skyhook.Controller.Sessions;
 using Skyhook.Controller.Setup;
 using Skyhook.Controller.Storage;
 using Skyhook.Controller.Users;
@@ -33,6 +34,7 @@ app.MapAccessApi();
 app.MapAuditApi();
 app.MapGroupsApi();
 app.MapGatewaysApi();
+app.MapSessionsApi();
 app.MapVpnProfileApi();
 app.MapGatewayApi();
 

@@ -14,8 +14,9 @@ if (!builder.TryAddGatewayHost(out var problem))
     return 1;
 }
 builder.AddSync();
-builder.AddOverlayNetworks();
+// In this order: a new state cuts revoked VPN sessions before the slower host work.
 builder.AddOpenVpn();
+builder.AddOverlayNetworks();
 
 using var host = builder.Build();
 await host.RunAsync();

@@ -43,6 +43,7 @@ public abstract class VpnAuthTests(ControllerFixture fixture)
         }
     }
 
+    /// <summary>The person signing in is not told which part was wrong; the admins' log and audit are.</summary>
     [Fact]
     public async Task Auth_WrongCodeOrReplayedCode_DeniedWithoutSayingWhich()
     {
@@ -61,6 +62,19 @@ public abstract class VpnAuthTests(ControllerFixture fixture)
             var replayed = await Gateways.AuthAsync(fixture, gateway, Login("vpn-code-user", Password, right));
             Assert.False(replayed.Allowed);
             Assert.Equal(denied.Reason, replayed.Reason);
+
+            var causes = fixture.Logs.Lines.Where(l => l.Contains("Failed sign-in for vpn-code-user", StringComparison.Ordinal)).ToList();
+            Assert.Equal(3, causes.Count);
+            Assert.Contains(": wrong one-time code.", causes[0], StringComparison.Ordinal);
+            Assert.Contains(": wrong password.", causes[1], StringComparison.Ordinal);
+            Assert.Contains(": one-time code already used.", causes[2], StringComparison.Ordinal);
+            using var admin = fixture.CreateAdminClient();
+            var audit = await ControllerFixture.ReadAsync(await admin.GetAsync("/api/v1/audit?limit=50", Cancel), HttpStatusCode.OK);
+            var audited = audit.EnumerateArray()
+                .Where(e => e.GetProperty("action").GetString() == "auth.login-failed" && e.GetProperty("subject").GetString() == "user vpn-code-user")
+                .Select(e => e.GetProperty("after").GetProperty("cause").GetString())
+                .ToList();
+            Assert.Equal(["one-time code already used", "wrong password", "wrong one-time code"], audited);
         }
     }
 
@@ -145,6 +159,49 @@ public abstract class VpnAuthTests(ControllerFixture fixture)
             var expired = await Gateways.AuthAsync(fixture, gateway, Resume("vpn-session-user", token));
             Assert.False(expired.Allowed);
             Assert.Contains("session has ended", expired.Reason, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task Sessions_ReportedInHeartbeat_ListedThenEnded_TokenRefusedAndIdInDesiredState()
+    {
+        var (gateway, secret) = await SetUpAsync("vpn-end");
+        using (gateway)
+        {
+            var login = await Gateways.AuthAsync(fixture, gateway, Login("vpn-end-user", Password, fixture.NextCode(secret)));
+            Assert.True(VpnSessionId.IsValid(login.SessionId), login.SessionId);
+            var resumed = await Gateways.AuthAsync(fixture, gateway, Resume("vpn-end-user", login.SessionToken!));
+            Assert.Equal(login.SessionId, resumed.SessionId);
+
+            var state = await Gateways.ConfigAsync(gateway);
+            var live = new LiveSession(login.SessionId!, "vpn-end-user", "192.168.40.2", "203.0.113.50", fixture.Time.GetUtcNow());
+            await ControllerFixture.ReadAsync(await gateway.PostAsJsonAsync("/api/v1/gateway/heartbeat",
+                new Heartbeat(state.Revision, state.Hash, null, 1, "0.1.0", [live]), Cancel), HttpStatusCode.NoContent);
+            var badBeat = await gateway.PostAsJsonAsync("/api/v1/gateway/heartbeat",
+                new Heartbeat(state.Revision, state.Hash, null, 1, "0.1.0", [live with { Address = "not an address" }]), Cancel);
+            Assert.True((await ControllerFixture.ReadAsync(badBeat, HttpStatusCode.BadRequest)).GetProperty("errors").TryGetProperty("liveSessions", out _));
+
+            using var admin = fixture.CreateAdminClient();
+            var listed = await ControllerFixture.ReadAsync(await admin.GetAsync("/api/v1/sessions?user=vpn-end-user", Cancel), HttpStatusCode.OK);
+            var view = Assert.Single(listed.EnumerateArray());
+            Assert.Equal((login.SessionId, "vpn-end-gw", "vpn-end", "192.168.40.2"),
+                (view.GetProperty("id").GetString(), view.GetProperty("gateway").GetString(), view.GetProperty("group").GetString(), view.GetProperty("address").GetString()));
+
+            var malformed = await admin.DeleteAsync("/api/v1/sessions/NOT-AN-ID", Cancel);
+            Assert.True((await ControllerFixture.ReadAsync(malformed, HttpStatusCode.BadRequest)).GetProperty("errors").TryGetProperty("id", out _));
+            await ControllerFixture.ReadAsync(await admin.DeleteAsync("/api/v1/sessions/" + new string('0', 32), Cancel), HttpStatusCode.NotFound);
+            await ControllerFixture.ReadAsync(await admin.DeleteAsync("/api/v1/sessions/" + login.SessionId, Cancel), HttpStatusCode.NoContent);
+
+            // Its gateways learn it in the desired state (a new revision); its token is refused.
+            var after = await Gateways.ConfigAsync(gateway, state.Revision);
+            Assert.True(after.Revision > state.Revision);
+            Assert.Equal([login.SessionId!], after.EndedSessions);
+            var refused = await Gateways.AuthAsync(fixture, gateway, Resume("vpn-end-user", login.SessionToken!));
+            Assert.False(refused.Allowed);
+            Assert.Contains("session has ended", refused.Reason, StringComparison.Ordinal);
+            var audit = await ControllerFixture.ReadAsync(await admin.GetAsync("/api/v1/audit?limit=20", Cancel), HttpStatusCode.OK);
+            Assert.Contains(audit.EnumerateArray(), e => e.GetProperty("action").GetString() == "session.end"
+                && e.GetProperty("subject").GetString() == "session " + login.SessionId);
         }
     }
 

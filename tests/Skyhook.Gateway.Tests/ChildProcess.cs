@@ -6,7 +6,7 @@ namespace Skyhook.Gateway.Tests;
 /// A long-running test child (an openvpn server or client) started from an argument list, never a
 /// shell string; its output goes to its own --log file. Disposing kills it and waits for it.
 /// </summary>
-internal sealed class ChildProcess : IAsyncDisposable
+public sealed class ChildProcess : IAsyncDisposable
 {
     private readonly Process _process;
 
@@ -54,11 +54,17 @@ internal sealed class ChildProcess : IAsyncDisposable
     {
         try
         {
+            // SIGTERM first: an openvpn client then tells the server it is leaving, so no session
+            // of one test lingers (until the keepalive timeout) into the next.
             if (!_process.HasExited)
             {
-                _process.Kill(entireProcessTree: true);
+                Skyhook.Linux.Posix.Signal(_process.Id, Skyhook.Linux.Posix.SigTerm);
             }
-            await WaitForExitAsync(TimeSpan.FromSeconds(10), CancellationToken.None);
+            if (!await WaitForExitAsync(TimeSpan.FromSeconds(3), CancellationToken.None))
+            {
+                _process.Kill(entireProcessTree: true);
+                await WaitForExitAsync(TimeSpan.FromSeconds(10), CancellationToken.None);
+            }
         }
         catch (InvalidOperationException)
         {

@@ -49,6 +49,9 @@ public sealed class ControllerClient : IDisposable
     public Task<JsonElement> PostAsync(string path, object body, CancellationToken cancellationToken) =>
         SendAsync(new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body, options: Json) }, cancellationToken);
 
+    public Task<JsonElement> DeleteAsync(string path, CancellationToken cancellationToken) =>
+        SendAsync(new HttpRequestMessage(HttpMethod.Delete, path), cancellationToken);
+
     /// <summary>Reads the resource for its ETag, then sends <paramref name="method"/> with If-Match, so a concurrent change is never overwritten.</summary>
     public async Task<JsonElement> SendIfMatchAsync(HttpMethod method, string path, object? body, CancellationToken cancellationToken)
     {

@@ -17,25 +17,28 @@ namespace Skyhook.Controller.GatewayApi;
 /// </remarks>
 public sealed class DesiredStates(ControllerDbContext db, GroupSettingsStore store)
 {
-    private static readonly GatewayAssignment Shared = new("", "", "");
+    private static readonly GatewayAssignment Unassigned = new("", "", "");
 
     public async Task<DesiredState> ForGatewayAsync(GatewayEntity gateway, GatewayGroupEntity group, long revision, CancellationToken cancellationToken)
     {
-        var (profiles, users) = await SharedAsync(cancellationToken);
-        return Build(new GatewayAssignment(gateway.Name, gateway.ClientBlock, gateway.PublicEndpoint), group, revision, profiles, users);
+        var shared = await SharedAsync(cancellationToken);
+        return Build(new GatewayAssignment(gateway.Name, gateway.ClientBlock, gateway.PublicEndpoint), group, revision, shared);
     }
 
     /// <summary>The current desired-state hash of each group, by group id.</summary>
     public async Task<Dictionary<int, string>> GroupHashesAsync(IEnumerable<GatewayGroupEntity> groups, CancellationToken cancellationToken)
     {
-        var (profiles, users) = await SharedAsync(cancellationToken);
-        return groups.ToDictionary(g => g.Id, g => Build(Shared, g, 0, profiles, users).Hash);
+        var shared = await SharedAsync(cancellationToken);
+        return groups.ToDictionary(g => g.Id, g => Build(Unassigned, g, 0, shared).Hash);
     }
 
-    private DesiredState Build(GatewayAssignment assignment, GatewayGroupEntity group, long revision, List<ProfileDocument> profiles, List<UserDocument> users)
+    // Ended sessions are listed until the next end prunes the expired ones, not filtered by the
+    // clock here: the document, and so its hash, depends on stored state only.
+    private DesiredState Build(GatewayAssignment assignment, GatewayGroupEntity group, long revision, Shared shared)
     {
         var settings = store.Load(group);
-        var state = new DesiredState(ContractVersion.Current, revision, "", assignment, Document(settings), profiles, users);
+        var ended = shared.Ended.Where(s => s.GroupId == group.Id).Select(s => s.Id).ToList();
+        var state = new DesiredState(ContractVersion.Current, revision, "", assignment, Document(settings), shared.Profiles, shared.Users, ended);
         return DesiredStateHash.Seal(state);
     }
 
@@ -50,14 +53,21 @@ public sealed class DesiredStates(ControllerDbContext db, GroupSettingsStore sto
         (int)settings.SessionLifetime.TotalSeconds,
         settings.Overlays.Select(o => new OverlayDocument(o.Name, o.Subnet.ToString(), o.Enabled, o.Join?.ManagerAddress, o.Join?.JoinToken)).ToList());
 
-    private async Task<(List<ProfileDocument> Profiles, List<UserDocument> Users)> SharedAsync(CancellationToken cancellationToken)
+    private async Task<Shared> SharedAsync(CancellationToken cancellationToken)
     {
+        var ended = await db.EndedSessions.AsNoTracking().OrderBy(s => s.Id).Select(s => new EndedSession(s.Id, s.GroupId)).ToListAsync(cancellationToken);
         var profiles = await db.Profiles.AsNoTracking().Include(p => p.Rules).OrderBy(p => p.NormalizedName).ToListAsync(cancellationToken);
         var users = await db.Users.AsNoTracking().OrderBy(u => u.NormalizedName)
             .Select(u => new UserDocument(u.Name, u.Profile == null ? null : u.Profile.Name, u.Enabled))
             .ToListAsync(cancellationToken);
-        return (
+        return new Shared(
             profiles.Select(p => new ProfileDocument(p.Name, p.BasePolicy, p.Rules.OrderBy(r => r.Position).Select(r => r.Text).ToList())).ToList(),
-            users);
+            users,
+            ended);
     }
+
+    private sealed record EndedSession(string Id, int GroupId);
+
+    /// <summary>What every group's document shares: all profiles and users, and the ended sessions of all groups.</summary>
+    private sealed record Shared(List<ProfileDocument> Profiles, List<UserDocument> Users, List<EndedSession> Ended);
 }

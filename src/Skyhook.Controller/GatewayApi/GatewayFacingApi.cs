@@ -9,6 +9,7 @@ using Skyhook.Controller.Auth;
 using Skyhook.Controller.Hosting;
 using Skyhook.Controller.Pki;
 using Skyhook.Controller.Problems;
+using Skyhook.Controller.Sessions;
 using Skyhook.Controller.Storage;
 using Skyhook.Core.Contracts;
 using Skyhook.Core.Pki;
@@ -23,6 +24,9 @@ namespace Skyhook.Controller.GatewayApi;
 public static partial class GatewayFacingApi
 {
     public const string CredentialPrefix = "skyhook_gw_";
+
+    /// <summary>The most sessions a heartbeat may list: more than a gateway's largest client block (/16) holds.</summary>
+    public const int MaxLiveSessions = 65_536;
 
     public static IHostApplicationBuilder AddGatewayApi(this IHostApplicationBuilder builder)
     {
@@ -209,6 +213,11 @@ public static partial class GatewayFacingApi
             errors.Add("version", "At most 64 characters.");
         }
 
+        if (heartbeat.LiveSessions is { } live && (live.Count > MaxLiveSessions || live.Any(s => !IsValid(s))))
+        {
+            errors.Add("liveSessions", $"At most {MaxLiveSessions} sessions, each with an empty or 32-hex-digit id, a user name, a VPN address and an optional public address.");
+        }
+
         if (errors.Any)
         {
             return errors.ToProblem();
@@ -225,10 +234,18 @@ public static partial class GatewayFacingApi
                 .SetProperty(g => g.AppliedHash, appliedHash)
                 .SetProperty(g => g.ApplyError, heartbeat.ApplyError)
                 .SetProperty(g => g.Sessions, heartbeat.Sessions)
+                .SetProperty(g => g.LiveSessionsJson, SessionsApi.Store(heartbeat.LiveSessions))
                 .SetProperty(g => g.AgentVersion, heartbeat.Version),
             cancellationToken);
         return TypedResults.NoContent();
     }
+
+    private static bool IsValid(LiveSession? session) =>
+        session is not null
+        && (session.SessionId is "" || VpnSessionId.IsValid(session.SessionId))
+        && Core.Identity.UserName.TryParse(session.UserName, out _, out _)
+        && IPAddress.TryParse(session.Address, out _)
+        && (session.PublicAddress is null || IPAddress.TryParse(session.PublicAddress, out _));
 
     /// <summary>Decides a VPN login; a refusal is a decision (200, Allowed false, a reason to show), not an error.</summary>
     public static async Task<Results<Ok<VpnAuthDecision>, ValidationProblem, ProblemHttpResult>> AuthAsync(

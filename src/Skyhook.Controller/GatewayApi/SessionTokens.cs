@@ -17,17 +17,19 @@ public sealed class SessionTokens(ControllerKeys keys)
     public const string Prefix = "skyhook_st_";
     private const string Version = "v1";
 
-    public async Task<string> IssueAsync(string user, string group, DateTimeOffset expiresAt, CancellationToken cancellationToken)
+    /// <summary>A new session's token and its id (the token's random part, 32 hex digits; not a secret).</summary>
+    public async Task<(string Token, string Id)> IssueAsync(string user, string group, DateTimeOffset expiresAt, CancellationToken cancellationToken)
     {
+        var id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
         var payload = Encoding.UTF8.GetBytes(string.Join(
             '\n',
             Version,
             user,
             group,
             expiresAt.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture),
-            Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16))));
+            id));
         var mac = HMACSHA256.HashData(await keys.SessionKeyAsync(cancellationToken), payload);
-        return Prefix + WebEncoders.Base64UrlEncode(payload) + "." + WebEncoders.Base64UrlEncode(mac);
+        return (Prefix + WebEncoders.Base64UrlEncode(payload) + "." + WebEncoders.Base64UrlEncode(mac), id);
     }
 
     /// <summary>The token's claims when its MAC verifies (compared in constant time), else null. Expiry is the caller's to check.</summary>
@@ -65,9 +67,9 @@ public sealed class SessionTokens(ControllerKeys keys)
         var fields = Encoding.UTF8.GetString(payload).Split('\n');
         return fields.Length == 5 && fields[0] == Version
             && long.TryParse(fields[3], NumberStyles.None, CultureInfo.InvariantCulture, out var expires)
-            ? new SessionClaims(fields[1], fields[2], DateTimeOffset.FromUnixTimeSeconds(expires))
+            ? new SessionClaims(fields[1], fields[2], DateTimeOffset.FromUnixTimeSeconds(expires), fields[4])
             : null;
     }
 }
 
-public sealed record SessionClaims(string User, string Group, DateTimeOffset ExpiresAt);
+public sealed record SessionClaims(string User, string Group, DateTimeOffset ExpiresAt, string Id);

@@ -64,11 +64,11 @@ public sealed partial class VpnLogins(
         }
 
         var expiresAt = time.GetUtcNow() + settings.SessionLifetime;
-        var token = await sessions.IssueAsync(user.Name, settings.Name, expiresAt, cancellationToken);
+        var (token, sessionId) = await sessions.IssueAsync(user.Name, settings.Name, expiresAt, cancellationToken);
         audit.Record(user.Name, request.PublicAddress, "vpn.login", $"gateway {gateway.Name}", null, new { gateway = gateway.Name, group = settings.Name, profile, expiresAt });
         await db.SaveChangesAsync(cancellationToken);
         Log.Allowed(logger, user.Name, gateway.Name, request.PublicAddress, profile);
-        return new VpnAuthDecision(true, null, profile, token, expiresAt, Push(settings));
+        return new VpnAuthDecision(true, null, profile, token, expiresAt, Push(settings), sessionId);
     }
 
     private async Task<VpnAuthDecision> ResumeAsync(GatewayEntity gateway, GatewayGroupSettings settings, VpnAuthRequest request, CancellationToken cancellationToken)
@@ -77,7 +77,8 @@ public sealed partial class VpnLogins(
         if (claims is null
             || !string.Equals(claims.User, request.UserName, StringComparison.OrdinalIgnoreCase)
             || !string.Equals(claims.Group, settings.Name, StringComparison.OrdinalIgnoreCase)
-            || claims.ExpiresAt <= time.GetUtcNow())
+            || claims.ExpiresAt <= time.GetUtcNow()
+            || await db.EndedSessions.AnyAsync(s => s.Id == claims.Id, cancellationToken))
         {
             return Deny(gateway, request, SessionEnded);
         }
@@ -96,7 +97,7 @@ public sealed partial class VpnLogins(
         }
 
         Log.Resumed(logger, user.Name, gateway.Name, request.PublicAddress);
-        return new VpnAuthDecision(true, null, profile, request.SessionToken, claims.ExpiresAt, Push(settings));
+        return new VpnAuthDecision(true, null, profile, request.SessionToken, claims.ExpiresAt, Push(settings), claims.Id);
     }
 
     private async Task<string?> ProfileNameAsync(int? profileId, CancellationToken cancellationToken) =>

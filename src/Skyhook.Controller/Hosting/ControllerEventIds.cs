@@ -34,5 +34,6 @@ internal static class ControllerEventIds
     public const int VpnLoginAllowed = 3401;
     public const int VpnLoginDenied = 3402;
     public const int VpnSessionResumed = 3403;
+    public const int SessionEnded = 3404;
     public const int ContractRefused = 3410;
 }

@@ -31,6 +31,8 @@ public abstract class ControllerDbContext(DbContextOptions options) : DbContext(
 
     public DbSet<ControllerKeyEntity> ControllerKeys => Set<ControllerKeyEntity>();
 
+    public DbSet<EndedSessionEntity> EndedSessions => Set<EndedSessionEntity>();
+
     /// <summary>Told after a commit that moved the revision; set by the DI registration, null at design time.</summary>
     internal RevisionSignal? Signal { get; set; }
 
@@ -39,7 +41,7 @@ public abstract class ControllerDbContext(DbContextOptions options) : DbContext(
 
     /// <summary>
     /// Saves, and when the changes concern gateways (profiles, users' name/profile/enabled, groups,
-    /// gateways) increments the revision in the same transaction. The increment is an UPDATE of one
+    /// gateways, ended sessions) increments the revision in the same transaction. The increment is an UPDATE of one
     /// row, which also orders concurrent writers: revisions follow commit order.
     /// </summary>
     public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
@@ -80,7 +82,7 @@ public abstract class ControllerDbContext(DbContextOptions options) : DbContext(
 
     private bool ConcernsGateways() => ChangeTracker.Entries().Any(entry => entry.State switch
     {
-        EntityState.Added or EntityState.Deleted => entry.Entity is ProfileEntity or ProfileRuleEntity or UserEntity or GatewayGroupEntity or GatewayEntity,
+        EntityState.Added or EntityState.Deleted => entry.Entity is ProfileEntity or ProfileRuleEntity or UserEntity or GatewayGroupEntity or GatewayEntity or EndedSessionEntity,
         EntityState.Modified => entry.Entity switch
         {
             ProfileEntity or ProfileRuleEntity or GatewayGroupEntity or GatewayEntity => true,

@@ -46,6 +46,9 @@ public sealed class GatewayEntity : IVersioned
 
     public int? Sessions { get; set; }
 
+    /// <summary>The last heartbeat's live sessions (JSON array of Core's LiveSession), for the sessions API.</summary>
+    public string? LiveSessionsJson { get; set; }
+
     public string? AgentVersion { get; set; }
 
     public DateTimeOffset CreatedAt { get; set; }

@@ -4,7 +4,8 @@ namespace Skyhook.Core.Contracts;
 /// GET /api/v1/gateway/config?after=REV (long poll): everything a gateway enforces, as one document.
 /// Revision grows with every change that concerns the gateway's group; Hash is over the content
 /// (see <see cref="DesiredStateHash"/>), so two gateways of a group that applied the same document
-/// report the same hash and drift is visible at a glance.
+/// report the same hash and drift is visible at a glance. EndedSessions: the ids of sessions an admin
+/// ended that could still be live (not yet expired); a gateway cuts them.
 /// </summary>
 public sealed record DesiredState(
     int ContractVersion,
@@ -13,7 +14,8 @@ public sealed record DesiredState(
     GatewayAssignment Gateway,
     GroupDocument Group,
     IReadOnlyList<ProfileDocument> Profiles,
-    IReadOnlyList<UserDocument> Users);
+    IReadOnlyList<UserDocument> Users,
+    IReadOnlyList<string>? EndedSessions = null);
 
 /// <summary>What is this gateway's own: its name and the client block carved for it from the group pool.</summary>
 public sealed record GatewayAssignment(string Name, string ClientBlock, string PublicEndpoint);

@@ -21,6 +21,8 @@ public sealed record VpnAuthRequest(
 /// The decision. Allowed: the profile that judges the user's packets, what to push, and a session
 /// token (signed by the controller, valid on every gateway of the group until ExpiresAt). Refused:
 /// a reason fit to show the user and the admin (never which of password or code was wrong).
+/// SessionId names the session the token belongs to, the same on every renegotiation, reconnect and
+/// gateway: not a secret (it signs nobody in), it is what the admin's "end this session" names.
 /// </summary>
 public sealed record VpnAuthDecision(
     bool Allowed,
@@ -28,11 +30,19 @@ public sealed record VpnAuthDecision(
     string? Profile,
     string? SessionToken,
     DateTimeOffset? ExpiresAt,
-    VpnPush? Push)
+    VpnPush? Push,
+    string? SessionId = null)
 {
     public override string ToString() =>
-        $"VpnAuthDecision {{ Allowed = {Allowed}, Reason = {Reason}, Profile = {Profile}, ExpiresAt = {ExpiresAt}, SessionToken = *** }}";
+        $"VpnAuthDecision {{ Allowed = {Allowed}, Reason = {Reason}, Profile = {Profile}, ExpiresAt = {ExpiresAt}, SessionId = {SessionId}, SessionToken = *** }}";
 }
 
 /// <summary>What the gateway pushes to the client: routes (CIDRs), or the default route in full tunnel; DNS.</summary>
 public sealed record VpnPush(IReadOnlyList<string> Routes, bool RedirectGateway, IReadOnlyList<string> DnsServers, IReadOnlyList<string> SearchDomains);
+
+/// <summary>A session's id: 32 lowercase hex digits.</summary>
+public static class VpnSessionId
+{
+    public static bool IsValid(string? id) =>
+        id is { Length: 32 } && id.All(c => char.IsAsciiDigit(c) || c is >= 'a' and <= 'f');
+}

@@ -46,6 +46,11 @@ public static class OpenVpnClientProfile
             text.Append("remote-random\n");
         }
         text.Append("resolv-retry infinite\nnobind\npersist-key\npersist-tun\n");
+        if (transport == VpnTransport.Udp)
+        {
+            // A client that disconnects says so: its session ends on the gateway at once, not after the keepalive timeout.
+            text.Append("explicit-exit-notify 1\n");
+        }
         text.Append("remote-cert-tls server\n");
         text.Append("data-ciphers AES-256-GCM:AES-128-GCM:CHACHA20-POLY1305\n");
         text.Append("auth-user-pass\nauth-nocache\n");

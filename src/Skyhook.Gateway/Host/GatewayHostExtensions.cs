@@ -68,10 +68,11 @@ public static class GatewayHostExtensions
     }
 
     /// <summary>
-    /// The overlay attachments (Overlay/, options in section "Overlay"). Gateway:DockerSocket,
+    /// The overlay attachments (Overlay/, options in section "Overlay") and the egress NAT (Egress/). Gateway:DockerSocket,
     /// Gateway:NetworkNamespace and Gateway:DataDirectory (+ /overlay) apply to it unless
     /// Overlay:DockerEndpoint, Overlay:HostNetworkNamespace or Overlay:StateDirectory say otherwise.
-    /// Registered before <see cref="AddOpenVpn"/>: the overlays are reachable before logins are taken.
+    /// Registered after <see cref="AddOpenVpn"/>: reconcilers apply in registration order, and cutting
+    /// revoked sessions must not wait for Docker and iptables.
     /// </summary>
     public static IHostApplicationBuilder AddOverlayNetworks(this IHostApplicationBuilder builder)
     {
@@ -96,6 +97,9 @@ public static class GatewayHostExtensions
         });
         builder.Services.AddSingleton<OverlayStep>();
         builder.Services.AddSingleton<IDesiredStateReconciler>(sp => sp.GetRequiredService<OverlayStep>());
+        // Traffic leaving outside the overlays (additional CIDRs, full tunnel) shares the host
+        // namespace and VPN interfaces with them.
+        builder.Services.AddSingleton<IDesiredStateReconciler, Egress.EgressReconciler>();
         return builder;
     }
 
@@ -104,7 +108,7 @@ public static class GatewayHostExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddSingleton<VpnSessions>();
-        builder.Services.AddSingleton<ISessionCount>(sp => sp.GetRequiredService<VpnSessions>());
+        builder.Services.AddSingleton<ILiveSessions>(sp => sp.GetRequiredService<VpnSessions>());
         builder.Services.AddSingleton<OpenVpnReconciler>();
         builder.Services.AddSingleton<IDesiredStateReconciler>(sp => sp.GetRequiredService<OpenVpnReconciler>());
         // Registered as a hosted service so that shutdown stops openvpn.

@@ -22,6 +22,12 @@ public static partial class OverlayNames
     /// <summary>Marks what belongs to one overlay: the host veth's alias and the DOCKER-USER rules' comment.</summary>
     public const string TagPrefix = "skyhook:overlay=";
 
+    /// <summary>What every host end of an overlay veth starts with.</summary>
+    public const string HostInterfacePrefix = "skyo";
+
+    /// <summary>An iptables interface pattern (a name, or a prefix ending in "+") that is also safe in an nftables string.</summary>
+    public static bool IsInterfacePattern(string pattern) => InterfacePattern().IsMatch(pattern);
+
     public static string AnchorContainer(string network) => "skyhook-anchor-" + network;
 
     /// <summary>
@@ -29,7 +35,7 @@ public static partial class OverlayNames
     /// may be far longer than Linux's 15 characters for an interface.
     /// </summary>
     public static string HostInterface(string network) =>
-        "skyo" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(network)))[..8];
+        HostInterfacePrefix + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(network)))[..8];
 
     public static string Tag(string network) => TagPrefix + network;
 
@@ -39,6 +45,9 @@ public static partial class OverlayNames
 
     /// <summary>Docker's rule for network names; it also keeps names safe in an iptables comment and an interface alias.</summary>
     public static bool IsValidNetworkName(string name) => name.Length <= 64 && NetworkNamePattern().IsMatch(name);
+
+    [GeneratedRegex("^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,13}[+]?$")]
+    private static partial Regex InterfacePattern();
 
     [GeneratedRegex("^[a-zA-Z0-9][a-zA-Z0-9_.-]*$")]
     private static partial Regex NetworkNamePattern();

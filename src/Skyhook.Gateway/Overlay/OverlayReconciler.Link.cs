@@ -200,78 +200,30 @@ public sealed partial class OverlayReconciler
         var rules = new List<IReadOnlyList<string>>();
         foreach (var vpn in _options.VpnInterfaces)
         {
-            rules.Add(["-i", vpn, "-o", hostInterface, "-m", "comment", "--comment", tag, "-j", "ACCEPT"]);
-            rules.Add(["-i", hostInterface, "-o", vpn, "-m", "conntrack", "--ctstate", "RELATED,ESTABLISHED", "-m", "comment", "--comment", tag, "-j", "ACCEPT"]);
+            rules.Add(DockerUserRules.Accept(["-i", vpn, "-o", hostInterface], tag));
+            rules.Add(DockerUserRules.Accept(["-i", hostInterface, "-o", vpn, "-m", "conntrack", "--ctstate", "RELATED,ESTABLISHED"], tag));
         }
         return rules;
     }
 
-    /// <summary>Adds the missing accepts (checked with -C) and deletes this overlay's others: duplicates, or interfaces no longer configured.</summary>
+    /// <summary>Adds the missing accepts and deletes this overlay's others: duplicates, or interfaces no longer configured.</summary>
     private async Task EnsureRulesAsync(string network, string hostInterface, CancellationToken cancellationToken)
     {
-        if (!await _host.IptablesChainExistsAsync(DockerUserChain, cancellationToken))
+        if (!await _dockerUser.ChainExistsAsync(cancellationToken))
         {
-            throw new OverlayException($"overlay '{network}': the iptables chain {DockerUserChain} is missing; "
+            throw new OverlayException($"overlay '{network}': the iptables chain {DockerUserRules.Chain} is missing; "
                 + "the Docker engine must manage iptables (it creates the chain and its FORWARD drop)");
         }
-        var desired = DesiredRules(network, hostInterface);
-        var wantedPairs = desired.Select(r => (In: r[1], Out: r[3])).ToHashSet();
-        var seen = new HashSet<(string In, string Out)>();
-        foreach (var rule in await TaggedRulesAsync(network, cancellationToken))
+        foreach (var rule in await _dockerUser.EnsureAsync(OverlayNames.Tag(network), DesiredRules(network, hostInterface), cancellationToken))
         {
-            var pair = (In: Option(rule, "-i") ?? "", Out: Option(rule, "-o") ?? "");
-            if (!wantedPairs.Contains(pair) || !seen.Add(pair))
-            {
-                await _host.IptablesDeleteAsync(DockerUserChain, rule, cancellationToken);
-            }
+            Log.RuleAdded(_logger, network, string.Join(' ', rule));
         }
-        foreach (var rule in desired)
-        {
-            if (!await _host.IptablesHasAsync(DockerUserChain, rule, cancellationToken))
-            {
-                await _host.IptablesInsertAsync(DockerUserChain, rule, cancellationToken);
-                Log.RuleAdded(_logger, network, string.Join(' ', rule));
-            }
-        }
-    }
-
-    /// <summary>This overlay's rules in DOCKER-USER (found by their comment), as arguments for -D.</summary>
-    private async Task<IReadOnlyList<IReadOnlyList<string>>> TaggedRulesAsync(string? network, CancellationToken cancellationToken)
-    {
-        var rules = new List<IReadOnlyList<string>>();
-        foreach (var line in await _host.IptablesRulesAsync(DockerUserChain, cancellationToken))
-        {
-            // -A DOCKER-USER ... : the comment is ours and has no spaces, so splitting on spaces is exact.
-            var words = line.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(w => w.Trim('"')).ToList();
-            var comment = Option(words, "--comment");
-            if (comment is not null && comment.StartsWith(OverlayNames.TagPrefix, StringComparison.Ordinal)
-                && (network is null || comment == OverlayNames.Tag(network)))
-            {
-                rules.Add(words.Skip(2).ToList());
-            }
-        }
-        return rules;
-    }
-
-    private static string? Option(IReadOnlyList<string> words, string name)
-    {
-        for (var i = 0; i < words.Count - 1; i++)
-        {
-            if (words[i] == name)
-            {
-                return words[i + 1];
-            }
-        }
-        return null;
     }
 
     /// <summary>Takes one overlay off the host: its rules, its veth (the route and the anchor end go with it), its anchor.</summary>
     private async Task RemoveOverlayAsync(string network, CancellationToken cancellationToken)
     {
-        foreach (var rule in await TaggedRulesAsync(network, cancellationToken))
-        {
-            await _host.IptablesDeleteAsync(DockerUserChain, rule, cancellationToken);
-        }
+        await _dockerUser.RemoveAsync(tag => tag == OverlayNames.Tag(network), cancellationToken);
         var hostInterface = OverlayNames.HostInterface(network);
         if ((await _host.LinkAsync(hostInterface, cancellationToken)).Exists)
         {
@@ -296,9 +248,9 @@ public sealed partial class OverlayReconciler
         {
             names.Add(alias[OverlayNames.TagPrefix.Length..]);
         }
-        foreach (var rule in await TaggedRulesAsync(network: null, cancellationToken))
+        foreach (var (tag, _) in await _dockerUser.ListAsync(tag => tag.StartsWith(OverlayNames.TagPrefix, StringComparison.Ordinal), cancellationToken))
         {
-            names.Add(Option(rule, "--comment")![OverlayNames.TagPrefix.Length..]);
+            names.Add(tag[OverlayNames.TagPrefix.Length..]);
         }
         return names;
     }
@@ -335,11 +287,7 @@ public sealed partial class OverlayReconciler
         {
             routePresent = route.Device == hostInterface;
         }
-        var rulesPresent = exists;
-        foreach (var rule in exists ? DesiredRules(name, hostInterface) : [])
-        {
-            rulesPresent &= await _host.IptablesHasAsync(DockerUserChain, rule, cancellationToken);
-        }
+        var rulesPresent = exists && await _dockerUser.HasAllAsync(DesiredRules(name, hostInterface), cancellationToken);
         var masquerade = anchor is not null
             && await HasMasqueradeAsync(new NetworkCommands(_runner, NetworkNamespace.OfProcess(anchor.Pid)), overlayInterface: null, cancellationToken);
         return new OverlayStatus(

@@ -22,12 +22,11 @@ namespace Skyhook.Gateway.Overlay;
 /// </summary>
 public sealed partial class OverlayReconciler : IDisposable
 {
-    private const string DockerUserChain = "DOCKER-USER";
-
     private readonly OverlayOptions _options;
     private readonly DockerClient _docker;
     private readonly ProcessRunner _runner;
     private readonly NetworkCommands _host;
+    private readonly DockerUserRules _dockerUser;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private readonly Cidr _linkBlock;
@@ -50,6 +49,7 @@ public sealed partial class OverlayReconciler : IDisposable
         _time = timeProvider;
         _docker = DockerEngine.CreateClient(_options.DockerEndpoint);
         _host = new NetworkCommands(runner, _options.HostNetworkNamespace);
+        _dockerUser = new DockerUserRules(_host);
     }
 
     /// <summary>

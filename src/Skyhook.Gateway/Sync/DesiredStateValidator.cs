@@ -175,9 +175,20 @@ public static class DesiredStateValidator
             }
         }
 
+        var ended = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var id in state.EndedSessions ?? [])
+        {
+            if (!VpnSessionId.IsValid(id))
+            {
+                problems.Add("endedSessions: an id is not 32 lowercase hex digits");
+                break;
+            }
+            ended.Add(id);
+        }
+
         return problems.Count > 0
             ? null
-            : new ValidatedState(state, clientBlock, transport, tunnel, additional, nameservers, overlays, profiles, users);
+            : new ValidatedState(state, clientBlock, transport, tunnel, additional, nameservers, overlays, profiles, users) { EndedSessions = ended };
     }
 
     private static List<Cidr> ParseCidrs(List<string> problems, string field, IReadOnlyList<string>? texts)

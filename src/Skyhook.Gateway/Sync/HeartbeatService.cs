@@ -15,7 +15,7 @@ namespace Skyhook.Gateway.Sync;
 public sealed partial class HeartbeatService(
     ControllerApi api,
     SyncStatus status,
-    IEnumerable<ISessionCount> sessions,
+    IEnumerable<ILiveSessions> sessions,
     IOptions<GatewayOptions> options,
     TimeProvider time,
     ILogger<HeartbeatService> logger) : BackgroundService
@@ -24,12 +24,13 @@ public sealed partial class HeartbeatService(
         ? (v.Length > 64 ? v[..64] : v)
         : null;
 
-    private readonly ISessionCount[] _sessions = sessions.ToArray();
+    private readonly ILiveSessions[] _sessions = sessions.ToArray();
 
     public Heartbeat Current()
     {
         var applied = status.Applied;
-        return new Heartbeat(applied?.Revision ?? 0, applied?.Hash ?? "", status.ApplyError, _sessions.Sum(s => s.Count), Version);
+        var live = _sessions.SelectMany(s => s.Live()).ToList();
+        return new Heartbeat(applied?.Revision ?? 0, applied?.Hash ?? "", status.ApplyError, live.Count, Version, live);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

@@ -1,7 +1,9 @@
+using Skyhook.Core.Contracts;
+
 namespace Skyhook.Gateway.Sync;
 
-/// <summary>How many VPN sessions this gateway carries now, for the heartbeat.</summary>
-public interface ISessionCount
+/// <summary>The VPN sessions this gateway carries now, for the heartbeat.</summary>
+public interface ILiveSessions
 {
-    public int Count { get; }
+    public IReadOnlyList<LiveSession> Live();
 }

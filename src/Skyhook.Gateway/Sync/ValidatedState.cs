@@ -27,6 +27,9 @@ public sealed record ValidatedState(
 
     public string Hash => Document.Hash;
 
+    /// <summary>Sessions an admin ended; the gateway cuts them wherever they run.</summary>
+    public IReadOnlySet<string> EndedSessions { get; init; } = new HashSet<string>();
+
     /// <summary>True when the user exists and is enabled (names compare case-insensitively, as user names do).</summary>
     public bool IsUserEnabled(string userName) => Users.TryGetValue(userName, out var user) && user.Enabled;
 }

@@ -13,7 +13,7 @@ namespace Skyhook.Gateway.Vpn;
 /// and port, this gateway's client block, the enrolment's key and certificates), runs openvpn as a
 /// supervised child (restarted when it exits, restarted when the config changes), and drives its
 /// management socket. A new state that disables a
-/// user, or no longer has them, cuts their sessions at once. Logins are <see cref="VpnLogins"/>'.
+/// user, or no longer has them, or ends a session, cuts those sessions at once. Logins are <see cref="VpnLogins"/>'.
 /// </summary>
 public sealed partial class OpenVpnReconciler : IDesiredStateReconciler, IHostedService, IAsyncDisposable
 {
@@ -235,7 +235,9 @@ public sealed partial class OpenVpnReconciler : IDesiredStateReconciler, IHosted
         {
             return;
         }
-        var revoked = _sessions.Snapshot().Where(s => !state.IsUserEnabled(s.UserName)).ToList();
+        var revoked = _sessions.Snapshot()
+            .Where(s => !state.IsUserEnabled(s.UserName) || (s.SessionId is { } id && state.EndedSessions.Contains(id)))
+            .ToList();
         if (revoked.Count == 0)
         {
             return;
@@ -285,7 +287,7 @@ public sealed partial class OpenVpnReconciler : IDesiredStateReconciler, IHosted
         [LoggerMessage(EventId = 4312, Level = LogLevel.Error, Message = "Restarting openvpn failed: {Error}")]
         public static partial void RestartFailed(ILogger logger, string error);
 
-        [LoggerMessage(EventId = 4313, Level = LogLevel.Information, Message = "Cutting session {ClientId} of {UserName}: disabled or removed in revision {Revision}")]
+        [LoggerMessage(EventId = 4313, Level = LogLevel.Information, Message = "Cutting session {ClientId} of {UserName}: user disabled or removed, or session ended, in revision {Revision}")]
         public static partial void Cutting(ILogger logger, ulong clientId, string userName, long revision);
 
         [LoggerMessage(EventId = 4314, Level = LogLevel.Warning, Message = "Cutting session {ClientId} failed: {Error}")]

@@ -121,7 +121,8 @@ public sealed partial class VpnLogins(
             }
 
             // Recorded before client-auth: a DISCONNECT right after it must find the session to end.
-            _sessions.Add(new VpnSession(cid, request.UserName, decision.Profile, address, RealAddress(login.Environment), _time.GetUtcNow()));
+            _sessions.Add(new VpnSession(cid, request.UserName, decision.Profile, address, RealAddress(login.Environment), _time.GetUtcNow(),
+                VpnSessionId.IsValid(decision.SessionId) ? decision.SessionId : null));
             var reply = await SendAsync(management, ManagementCommands.ClientAuth(cid, login.KeyId, config), cancellationToken);
             if (reply is { Success: true })
             {

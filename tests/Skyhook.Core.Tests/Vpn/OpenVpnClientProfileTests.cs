@@ -20,6 +20,7 @@ public sealed class OpenVpnClientProfileTests
         Assert.Contains("remote 198.51.100.11 1194", lines);
         Assert.Contains("remote vpn2.example.com 1194", lines);
         Assert.Contains("remote-random", lines);
+        Assert.Contains("explicit-exit-notify 1", lines);
         Assert.Contains("remote-cert-tls server", lines);
         Assert.Contains("auth-user-pass", lines);
         Assert.Contains("static-challenge \"One-time code\" 1", lines);
@@ -37,6 +38,8 @@ public sealed class OpenVpnClientProfileTests
         Assert.Contains("proto tcp-client", lines);
         Assert.Contains("remote lb.example.com 443", lines);
         Assert.DoesNotContain("remote-random", lines);
+        // UDP only: over TCP the server sees the connection close.
+        Assert.DoesNotContain("explicit-exit-notify 1", lines);
     }
 
     [Theory]

@@ -9,20 +9,9 @@ public sealed class ProgramTests : IDisposable
 
     public void Dispose() => _data.Delete(recursive: true);
 
-    private static string Binary()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Skyhook.slnx")))
-        {
-            directory = directory.Parent;
-        }
-        Assert.NotNull(directory);
-        return Path.Combine(directory.FullName, "src/Skyhook.Gateway/bin/Release/net10.0/skyhook-gateway.dll");
-    }
-
     private async Task<ProcessResult> RunAsync(params string[] args) =>
         await new ProcessRunner().RunAsync(
-            new ProcessSpec("dotnet", [Binary(), .. args])
+            new ProcessSpec("dotnet", [EndToEnd.GatewayProcess.Binary, .. args])
             {
                 CheckExitCode = false,
                 Timeout = TimeSpan.FromSeconds(60),

@@ -170,7 +170,7 @@ public sealed class SyncServiceTests(ITestOutputHelper output) : IAsyncLifetime
     {
         var ct = TestContext.Current.CancellationToken;
         using var service = Service();
-        var heartbeats = new HeartbeatService(_api, _status, [new FixedCount(3)], Options.Create(new GatewayOptions { HeartbeatSeconds = 1 }), TimeProvider.System, new RecordingLogger<HeartbeatService>(output));
+        var heartbeats = new HeartbeatService(_api, _status, [new FixedSessions(Alice, Bob), new FixedSessions(Alice with { SessionId = "", Address = "192.168.43.4" })], Options.Create(new GatewayOptions { HeartbeatSeconds = 1 }), TimeProvider.System, new RecordingLogger<HeartbeatService>(output));
         await service.StartAsync(ct);
         await heartbeats.StartAsync(ct);
         var state = States.Valid(9);
@@ -179,9 +179,13 @@ public sealed class SyncServiceTests(ITestOutputHelper output) : IAsyncLifetime
         var beat = await Eventually.Get(() => _controller.Heartbeats.FirstOrDefault(h => h.AppliedRevision == 9), "a heartbeat with revision 9", Wait, ct);
 
         Assert.Equal((state.Hash, (string?)null, 3), (beat.AppliedHash, beat.ApplyError, beat.Sessions));
+        Assert.Equal([Alice, Bob, Alice with { SessionId = "", Address = "192.168.43.4" }], beat.LiveSessions);
         await heartbeats.StopAsync(ct);
         await service.StopAsync(ct);
     }
+
+    private static readonly LiveSession Alice = new(new string('a', 32), "alice", "192.168.43.2", "198.51.100.101", DateTimeOffset.UnixEpoch);
+    private static readonly LiveSession Bob = new(new string('b', 32), "bob", "192.168.43.3", null, DateTimeOffset.UnixEpoch);
 
     private sealed class RecordingReconciler : IDesiredStateReconciler
     {
@@ -202,9 +206,9 @@ public sealed class SyncServiceTests(ITestOutputHelper output) : IAsyncLifetime
         }
     }
 
-    private sealed class FixedCount(int count) : ISessionCount
+    private sealed class FixedSessions(params LiveSession[] sessions) : ILiveSessions
     {
-        public int Count => count;
+        public IReadOnlyList<LiveSession> Live() => sessions;
     }
 
     private sealed class StubLifetime : IHostApplicationLifetime

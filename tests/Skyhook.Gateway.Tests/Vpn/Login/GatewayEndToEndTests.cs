@@ -172,16 +172,13 @@ public sealed class GatewayEndToEndTests(ITestOutputHelper output)
         builder.Logging.SetMinimumLevel(LogLevel.Debug);
         Assert.True(builder.TryAddGatewayHost(out var problem), problem);
         builder.AddSync();
-        builder.AddOverlayNetworks();
         builder.AddOpenVpn();
+        builder.AddOverlayNetworks();
         return builder.Build();
     }
 
-    /// <summary>
-    /// The stock client profile less its static-challenge line: openvpn 2.6 asks for the response
-    /// on a terminal even with --auth-user-pass, so this client sends the SCRV1 string itself.
-    /// </summary>
+    /// <summary>The stock client profile, less its static-challenge line (see <see cref="StockOpenVpnClient.WithoutStaticChallenge"/>).</summary>
     internal static string Profile(string caPem) =>
-        string.Join('\n', OpenVpnClientProfile.Render(UserName.Parse("alice"), "lab", VpnTransport.Udp, [new VpnEndpoint(NamespacePair.ServerUnderlay, 1194)], caPem)
-            .Split('\n').Where(line => !line.StartsWith("static-challenge ", StringComparison.Ordinal)));
+        StockOpenVpnClient.WithoutStaticChallenge(
+            OpenVpnClientProfile.Render(UserName.Parse("alice"), "lab", VpnTransport.Udp, [new VpnEndpoint(NamespacePair.ServerUnderlay, 1194)], caPem));
 }

@@ -64,29 +64,12 @@ internal sealed class NamespacePair : IAsyncDisposable
     /// <summary>A stock openvpn client in the laptop namespace; the password is sent as given (an SCRV1 string for a first login).</summary>
     public ChildProcess StartClient(string label, string profile, string user, string password)
     {
-        var profilePath = Path.Combine(Directory, label + ".ovpn");
-        var credentialsPath = Path.Combine(Directory, label + ".auth");
-        File.WriteAllText(profilePath, profile);
-        File.WriteAllText(credentialsPath, user + "\n" + password + "\n");
-        File.SetUnixFileMode(credentialsPath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        var client = ChildProcess.Start("nsenter",
-            ["--net=/run/netns/" + ClientNamespace, "openvpn", "--config", profilePath, "--auth-user-pass", credentialsPath, "--log", Path.Combine(Directory, label + ".log")]);
+        var client = StockOpenVpnClient.Start(ClientNamespace, Directory, label, profile, user, password);
         _clients.Add(client);
         return client;
     }
 
-    public string ClientLog(string label)
-    {
-        var path = Path.Combine(Directory, label + ".log");
-        try
-        {
-            return File.Exists(path) ? File.ReadAllText(path) : "";
-        }
-        catch (IOException)
-        {
-            return "";
-        }
-    }
+    public string ClientLog(string label) => StockOpenVpnClient.Log(Directory, label);
 
     public Task<ProcessResult> InClientAsync(IReadOnlyList<string> command, CancellationToken cancellationToken) =>
         _runner.RunAsync(new ProcessSpec("nsenter", ["--net=/run/netns/" + ClientNamespace, .. command]) { CheckExitCode = false, Timeout = TimeSpan.FromSeconds(20) }, cancellationToken);

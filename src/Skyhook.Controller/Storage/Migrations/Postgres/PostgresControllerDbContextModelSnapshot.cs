@@ -120,6 +120,33 @@ namespace Skyhook.Controller.Storage.Migrations.Postgres
                     b.ToTable("controller_keys", (string)null);
                 });
 
+            modelBuilder.Entity("Skyhook.Controller.Storage.EndedSessionEntity", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<DateTimeOffset>("EndedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("GroupId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("UserName")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("GroupId");
+
+                    b.ToTable("ended_sessions", (string)null);
+                });
+
             modelBuilder.Entity("Skyhook.Controller.Storage.GatewayEntity", b =>
                 {
                     b.Property<int>("Id")
@@ -174,6 +201,9 @@ namespace Skyhook.Controller.Storage.Migrations.Postgres
 
                     b.Property<DateTimeOffset?>("LastHeartbeatAt")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("LiveSessionsJson")
+                        .HasColumnType("text");
 
                     b.Property<string>("Name")
                         .IsRequired()
@@ -459,6 +489,15 @@ namespace Skyhook.Controller.Storage.Migrations.Postgres
                         .IsRequired();
 
                     b.Navigation("User");
+                });
+
+            modelBuilder.Entity("Skyhook.Controller.Storage.EndedSessionEntity", b =>
+                {
+                    b.HasOne("Skyhook.Controller.Storage.GatewayGroupEntity", null)
+                        .WithMany()
+                        .HasForeignKey("GroupId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Skyhook.Controller.Storage.GatewayEntity", b =>

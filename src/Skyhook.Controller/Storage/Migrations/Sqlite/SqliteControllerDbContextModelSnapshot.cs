@@ -111,6 +111,33 @@ namespace Skyhook.Controller.Storage.Migrations.Sqlite
                     b.ToTable("controller_keys", (string)null);
                 });
 
+            modelBuilder.Entity("Skyhook.Controller.Storage.EndedSessionEntity", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTimeOffset>("EndedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("GroupId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("UserName")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("GroupId");
+
+                    b.ToTable("ended_sessions", (string)null);
+                });
+
             modelBuilder.Entity("Skyhook.Controller.Storage.GatewayEntity", b =>
                 {
                     b.Property<int>("Id")
@@ -162,6 +189,9 @@ namespace Skyhook.Controller.Storage.Migrations.Sqlite
                         .HasColumnType("BLOB");
 
                     b.Property<DateTimeOffset?>("LastHeartbeatAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LiveSessionsJson")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Name")
@@ -440,6 +470,15 @@ namespace Skyhook.Controller.Storage.Migrations.Sqlite
                         .IsRequired();
 
                     b.Navigation("User");
+                });
+
+            modelBuilder.Entity("Skyhook.Controller.Storage.EndedSessionEntity", b =>
+                {
+                    b.HasOne("Skyhook.Controller.Storage.GatewayGroupEntity", null)
+                        .WithMany()
+                        .HasForeignKey("GroupId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Skyhook.Controller.Storage.GatewayEntity", b =>
