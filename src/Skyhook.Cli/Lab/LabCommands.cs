@@ -24,7 +24,7 @@ public static class LabCommands
             Description = $"Swarm nodes, each a dockerd in its own network namespace ({LabOptions.MinNodes}-{LabOptions.MaxNodes}).",
             DefaultValueFactory = _ => LabOptions.DefaultNodes,
         };
-        var json = new Option<bool>("--json") { Description = "Print the status as JSON, for scripts." };
+        var json = new Option<bool>("--json") { Description = "Print JSON instead of text, for scripts." };
 
         var up = new Command("up", "Build the lab, or finish building it (safe to run again).") { prefix, nodes };
         up.SetAction((result, cancellationToken) => RunAsync(result.GetValue(prefix)!, result.GetValue(nodes), async lab =>
