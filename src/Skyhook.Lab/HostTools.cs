@@ -1,5 +1,3 @@
-using Skyhook.Linux;
-
 namespace Skyhook.Lab;
 
 /// <summary>The host programs the lab drives, found once before anything is created.</summary>
@@ -26,35 +24,25 @@ public sealed record HostTools(
     /// <summary>Finds every tool on <paramref name="path"/>; one message lists all that are missing.</summary>
     public static HostTools Find(string? path = null)
     {
-        var missing = new List<string>();
-        string Need(string name, string package)
-        {
-            var found = ExecutableSearch.Find(name, path);
-            if (found is null)
-            {
-                missing.Add($"{name} (apt-get install {package})");
-            }
-            return found ?? name;
-        }
-
+        var search = new ToolSearch(path);
         var tools = new HostTools(
-            Ip: Need("ip", "iproute2"),
-            Nsenter: Need("nsenter", "util-linux"),
-            Dockerd: Need("dockerd", "docker.io"),
-            Docker: File.Exists(PackagedDockerClient) ? PackagedDockerClient : Need("docker", "docker.io"),
-            Busybox: Need("busybox", "busybox-static"),
-            Tar: Need("tar", "tar"),
-            Nft: Need("nft", "nftables"),
-            StartStopDaemon: Need("start-stop-daemon", "dpkg"),
-            Umount: Need("umount", "mount"),
-            Sysctl: Need("sysctl", "procps"),
-            Dropbear: Need("dropbear", "dropbear-bin"),
-            DropbearClient: Need("dbclient", "dropbear-bin"),
-            DropbearKey: Need("dropbearkey", "dropbear-bin"),
-            Ldd: Need("ldd", "libc-bin"));
-        if (missing.Count > 0)
+            Ip: search.Need("ip", "iproute2"),
+            Nsenter: search.Need("nsenter", "util-linux"),
+            Dockerd: search.Need("dockerd", "docker.io"),
+            Docker: File.Exists(PackagedDockerClient) ? PackagedDockerClient : search.Need("docker", "docker.io"),
+            Busybox: search.Need("busybox", "busybox-static"),
+            Tar: search.Need("tar", "tar"),
+            Nft: search.Need("nft", "nftables"),
+            StartStopDaemon: search.Need("start-stop-daemon", "dpkg"),
+            Umount: search.Need("umount", "mount"),
+            Sysctl: search.Need("sysctl", "procps"),
+            Dropbear: search.Need("dropbear", "dropbear-bin"),
+            DropbearClient: search.Need("dbclient", "dropbear-bin"),
+            DropbearKey: search.Need("dropbearkey", "dropbear-bin"),
+            Ldd: search.Need("ldd", "libc-bin"));
+        if (search.Missing.Count > 0)
         {
-            throw new LabException("missing on this host: " + string.Join(", ", missing));
+            throw new LabException("missing on this host: " + string.Join(", ", search.Missing));
         }
         return tools;
     }

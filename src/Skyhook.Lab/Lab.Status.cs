@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Skyhook.Lab.Demo;
 using Skyhook.Lab.Topology;
 
 namespace Skyhook.Lab;
@@ -43,7 +44,8 @@ public sealed partial class Lab
             machines.Where(m => Kind(m) == "gateway").ToList(),
             machines.Where(m => Kind(m) == "desktop").ToList(),
             overlay,
-            await ReadWorkloadsAsync(cancellationToken));
+            await ReadWorkloadsAsync(cancellationToken),
+            LabDemo.Status(new DemoLayout(Layout)));
     }
 
     private async Task<MachineStatus> ReadMachineAsync(string netns, CancellationToken cancellationToken)

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using Skyhook.Lab.Demo;
 using Skyhook.Lab.Engines;
 using Skyhook.Lab.Images;
 using Skyhook.Lab.Topology;
@@ -35,6 +36,9 @@ public sealed partial class Lab
 
     public LabOptions Options { get; }
     public LabLayout Layout { get; }
+
+    internal HostTools Tools => _tools;
+    internal ProcessRunner Runner => _runner;
 
     /// <summary>
     /// Checks everything that can be checked before anything is created: the options, root, and
@@ -163,6 +167,10 @@ public sealed partial class Lab
             throw new LabException(ForeignPrefixMessage(namespaces));
         }
 
+        if (await LabDemo.StopAsync(new DemoLayout(Layout), cancellationToken))
+        {
+            progress?.Report("stopped the demo's controller, gateway and VPN client");
+        }
         var engines = namespaces.Where(HasEngine).Select(Layout.Engine).ToList();
         progress?.Report($"stopping {engines.Count} engines");
         await Task.WhenAll(engines.Select(engine => _engines.StopAsync(engine, cancellationToken)));

@@ -1,3 +1,5 @@
+using Skyhook.Lab.Demo;
+
 namespace Skyhook.Lab;
 
 /// <summary>What `skyhook lab status` reports, read from the host and the engines, not from memory.</summary>
@@ -9,7 +11,8 @@ public sealed record LabStatus(
     IReadOnlyList<MachineStatus> Gateways,
     IReadOnlyList<MachineStatus> Desktops,
     OverlayStatus? Overlay,
-    IReadOnlyList<WorkloadStatus> Workloads);
+    IReadOnlyList<WorkloadStatus> Workloads,
+    DemoStatus? Demo = null);
 
 /// <summary>A namespace standing for one machine: a swarm node, a gateway host or a desktop.</summary>
 /// <param name="Engine">For machines with a dockerd: running, and its swarm state ("active", "inactive"...).</param>

@@ -5,9 +5,9 @@ namespace Skyhook.Lab.Tests;
 
 /// <summary>
 /// What a lab could leave on the host: routes of every table (all of them: a lab must not change the
-/// host's routing), and the links, namespaces, mounts, engine processes, cgroups and folders that
-/// carry the lab's prefix (every name a lab makes does; other test suites may be running beside this
-/// one). Two snapshots compare as text, so a failure shows the diff.
+/// host's routing), and the links, namespaces, mounts, processes (engines, the demo's), cgroups and
+/// folders that carry the lab's prefix (every name a lab makes does; other test suites may be running
+/// beside this one). Two snapshots compare as text, so a failure shows the diff.
 /// </summary>
 internal static class HostSnapshot
 {
@@ -22,6 +22,7 @@ internal static class HostSnapshot
         text.AppendLine("# namespaces").AppendJoin('\n', Lines(await Ip("netns", "list")).Where(Ours)).AppendLine();
         text.AppendLine("# mounts").AppendJoin('\n', File.ReadLines("/proc/self/mountinfo").Select(l => l.Split(' ')[4]).Where(Ours).Order(StringComparer.Ordinal)).AppendLine();
         text.AppendLine("# engine processes").AppendJoin('\n', EngineProcesses().Where(Ours)).AppendLine();
+        text.AppendLine("# lab processes").AppendJoin('\n', LabProcesses(prefix)).AppendLine();
         text.AppendLine("# lab cgroups").AppendJoin('\n', LabCgroups(prefix)).AppendLine();
         text.AppendLine("# lab folders").AppendJoin('\n', LabFolders(prefix)).AppendLine();
         return text.ToString();
@@ -32,13 +33,24 @@ internal static class HostSnapshot
     private static IEnumerable<string> Lines(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
 
     private static IEnumerable<string> EngineProcesses() =>
-        Directory.GetDirectories("/proc")
-            .Select(Path.GetFileName)
-            .Where(name => name!.All(char.IsAsciiDigit))
+        Processes()
             .Select(pid => (pid, comm: ReadOrEmpty($"/proc/{pid}/comm").Trim()))
             .Where(p => p.comm is "dockerd" or "containerd" || p.comm.StartsWith("containerd-shim", StringComparison.Ordinal))
             .Select(p => $"{p.pid} {p.comm} {ReadOrEmpty($"/proc/{p.pid}/cmdline").Replace('\0', ' ')}")
             .Order(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Any process whose command line names the lab's folders or namespaces: the demo's controller,
+    /// gateway and openvpn processes as well as the engines.
+    /// </summary>
+    private static IEnumerable<string> LabProcesses(string prefix) =>
+        Processes()
+            .Select(pid => $"{pid} {ReadOrEmpty($"/proc/{pid}/cmdline").Replace('\0', ' ').Trim()}")
+            .Where(line => line.Contains($"/skyhook-lab/{prefix}/", StringComparison.Ordinal) || line.Contains($"/run/netns/{prefix}-", StringComparison.Ordinal))
+            .Order(StringComparer.Ordinal);
+
+    private static IEnumerable<string> Processes() =>
+        Directory.GetDirectories("/proc").Select(directory => Path.GetFileName(directory)).Where(name => name.All(char.IsAsciiDigit));
 
     private static IEnumerable<string> LabCgroups(string prefix) =>
         Directory.GetDirectories("/sys/fs/cgroup")

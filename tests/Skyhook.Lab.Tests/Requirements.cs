@@ -13,9 +13,14 @@ internal static class Requirements
     /// <summary>Null when the lab can run here; otherwise why not.</summary>
     public static string? WhyNoLab() => Lab.WhyUnavailable();
 
-    public static void RequireLab()
+    public static void RequireLab() => Require(WhyNoLab());
+
+    /// <summary>The demo also needs openvpn, curl, ping and the controller and gateway built in Release.</summary>
+    public static void RequireDemo() => Require(Demo.LabDemo.WhyUnavailable());
+
+    private static void Require(string? whyNot)
     {
-        if (WhyNoLab() is { } reason)
+        if (whyNot is { } reason)
         {
             if (OnCi)
             {

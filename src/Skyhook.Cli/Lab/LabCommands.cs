@@ -24,7 +24,7 @@ public static class LabCommands
             Description = $"Swarm nodes, each a dockerd in its own network namespace ({LabOptions.MinNodes}-{LabOptions.MaxNodes}).",
             DefaultValueFactory = _ => LabOptions.DefaultNodes,
         };
-        var json = new Option<bool>("--json") { Description = "Print the status as JSON, for scripts." };
+        var json = new Option<bool>("--json") { Description = "Print JSON instead of text, for scripts." };
 
         var up = new Command("up", "Build the lab, or finish building it (safe to run again).") { prefix, nodes };
         up.SetAction((result, cancellationToken) => RunAsync(result.GetValue(prefix)!, result.GetValue(nodes), async lab =>
@@ -33,7 +33,7 @@ public static class LabCommands
             Console.Write(Render(await lab.StatusAsync(cancellationToken)));
         }));
 
-        var down = new Command("down", "Remove every namespace, link, engine, mount and directory the lab made.") { prefix };
+        var down = new Command("down", "Remove every namespace, link, engine, mount and directory the lab made, and the demo's processes.") { prefix };
         down.SetAction((result, cancellationToken) => RunAsync(result.GetValue(prefix)!, LabOptions.DefaultNodes, async lab =>
         {
             await lab.DownAsync(new Progress(), cancellationToken);
@@ -47,10 +47,13 @@ public static class LabCommands
             Console.Write(result.GetValue(json) ? JsonSerializer.Serialize(current, Json) + "\n" : Render(current));
         }));
 
-        return new Command("lab", "A real multi-host Docker Swarm on this one machine, for trying and testing Skyhook.") { up, down, status };
+        return new Command("lab", "A real multi-host Docker Swarm on this one machine, for trying and testing Skyhook.")
+        {
+            up, down, status, LabDemoCommand.Create(prefix, json, Json),
+        };
     }
 
-    private static async Task<int> RunAsync(string prefix, int nodes, Func<LabHost, Task> action)
+    internal static async Task<int> RunAsync(string prefix, int nodes, Func<LabHost, Task> action)
     {
         try
         {
@@ -93,11 +96,16 @@ public static class LabCommands
                 string.Join(",", workload.Labels.Where(l => !l.Key.StartsWith("com.docker.", StringComparison.Ordinal)).Select(l => $"{l.Key}={l.Value}")));
         }
         var overlay = status.Overlay is { } o ? $"overlay {o.Name} {o.Subnet}{(o.Attachable ? " (attachable)" : "")}" : "overlay: none";
+        var demo = status.Demo is { } d
+            ? $"\ndemo: controller {d.ControllerUrl} {Running(d.ControllerRunning)}, gateway {Running(d.GatewayRunning)}, desktop VPN client {Running(d.ClientRunning)}\n"
+            : "";
         return $"lab {status.Prefix}: host link {status.HostAddress} (the host's end; the underlay reaches the host there)\n\n"
-            + machines + "\n" + overlay + "\n\n" + workloads;
+            + machines + "\n" + overlay + "\n\n" + workloads + demo;
+
+        static string Running(bool running) => running ? "running" : "stopped";
     }
 
-    private sealed class Progress : IProgress<string>
+    internal sealed class Progress : IProgress<string>
     {
         public void Report(string value) => Console.Error.WriteLine("==> " + value);
     }

@@ -59,7 +59,7 @@ public sealed partial class LabController : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        start.ArgumentList.Add(Path.Combine(RepositoryRoot(), "src/Skyhook.Controller/bin/Release/net10.0/skyhook-controller.dll"));
+        start.ArgumentList.Add(RepositoryBuild.ControllerDll);
         start.Environment["ASPNETCORE_URLS"] = url;
         start.Environment["Controller__DataDirectory"] = dataDirectory;
         foreach (var (name, value) in environment ?? new Dictionary<string, string>())
@@ -138,27 +138,22 @@ public sealed partial class LabController : IAsyncDisposable
         {
             _log.AppendLine(line);
         }
-        if (SetupTokenPattern().Match(line) is { Success: true } match)
+        if (FindSetupToken(line) is { } token)
         {
-            _setupToken.TrySetResult(match.Groups[1].Value);
+            _setupToken.TrySetResult(token);
         }
     }
 
-    private static int FreePort(IPAddress address)
+    /// <summary>The one-time setup token in a line of the controller's log, or null.</summary>
+    public static string? FindSetupToken(string line) =>
+        SetupTokenPattern().Match(line) is { Success: true } match ? match.Groups[1].Value : null;
+
+    /// <summary>A TCP port nothing listens on at <paramref name="address"/> right now.</summary>
+    public static int FreePort(IPAddress address)
     {
         using var listener = new TcpListener(address, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Skyhook.slnx")))
-        {
-            directory = directory.Parent;
-        }
-        return directory?.FullName ?? throw new LabException("the controller is started from a build in the Skyhook repository; none was found above " + AppContext.BaseDirectory);
     }
 
     [GeneratedRegex(@"One-time setup token: (\S+)")]

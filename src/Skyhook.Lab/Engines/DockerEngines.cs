@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using System.Globalization;
+using Skyhook.Lab.Processes;
 using Skyhook.Lab.Topology;
 using Skyhook.Linux;
 
@@ -58,13 +58,10 @@ public sealed class DockerEngines(HostTools tools, ProcessRunner runner)
         }
 
         // nsenter --net, not `ip netns exec`: the latter remounts /sys and dockerd then fails with
-        // "Devices cgroup isn't mounted" (LAB.md). start-stop-daemon detaches it from this process so
-        // the engine outlives `skyhook lab up`, with its output in a log file instead of our pipes.
-        await runner.RunAsync(
-            tools.StartStopDaemon,
+        // "Devices cgroup isn't mounted" (LAB.md). Detached so the engine outlives `skyhook lab up`.
+        await new Daemon(
+            tools.Nsenter,
             [
-                "--start", "--background", "--output", engine.LogFile, "--pidfile", engine.PidFile,
-                "--startas", tools.Nsenter, "--",
                 "--net=/run/netns/" + engine.Namespace, tools.Dockerd,
                 "--config-file", engine.ConfigFile,
                 "--data-root", engine.DataRoot,
@@ -77,13 +74,14 @@ public sealed class DockerEngines(HostTools tools, ProcessRunner runner)
                 "--shutdown-timeout", "2",
                 "--log-level", "warn",
             ],
-            cancellationToken);
+            engine.PidFile,
+            engine.LogFile) { PidFileWrittenByProgram = true }.StartAsync(tools, runner, cancellationToken);
 
         await Poll.UntilAsync(
             ct => IsRunningAsync(engine, ct),
             StartTimeout,
             () => $"dockerd in namespace {engine.Namespace} did not answer on {engine.Socket} within "
-                + $"{StartTimeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s; its log ends with: {LogTail(engine)}",
+                + $"{StartTimeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s; its log ends with: {Daemon.LogTail(engine.LogFile)}",
             cancellationToken);
     }
 
@@ -93,32 +91,9 @@ public sealed class DockerEngines(HostTools tools, ProcessRunner runner)
     /// </summary>
     public async Task StopAsync(EngineLayout engine, CancellationToken cancellationToken)
     {
-        if (ReadPid(engine.PidFile) is { } pid && Posix.Signal(pid, Posix.SigTerm))
-        {
-            var stopping = Stopwatch.StartNew();
-            while (Posix.IsAlive(pid) && stopping.Elapsed < StopTimeout)
-            {
-                await Task.Delay(100, cancellationToken);
-            }
-            Posix.Signal(pid, Posix.SigKill);
-        }
+        await Daemon.StopAsync(engine.PidFile, engine.PidFile, StopTimeout, cancellationToken);
         await HostCleanup.KillCgroupAsync(engine.CgroupParent, cancellationToken);
         await HostCleanup.KillNamespaceProcessesAsync(runner, tools.Ip, engine.Namespace, cancellationToken);
         await HostCleanup.UnmountUnderAsync(runner, tools.Umount, [engine.DataRoot, engine.ExecRoot], cancellationToken);
-    }
-
-    private static int? ReadPid(string pidFile) =>
-        File.Exists(pidFile) && int.TryParse(File.ReadAllText(pidFile).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var pid)
-            ? pid
-            : null;
-
-    private static string LogTail(EngineLayout engine)
-    {
-        if (!File.Exists(engine.LogFile))
-        {
-            return "(no log)";
-        }
-        var lines = File.ReadAllLines(engine.LogFile);
-        return string.Join(" | ", lines.TakeLast(5));
     }
 }
