@@ -17,7 +17,7 @@ public sealed class GatewayProcess : IAsyncDisposable
 
     public GatewayProcess(IReadOnlyDictionary<string, string> environment) => _environment = environment;
 
-    public static string Binary { get; } = Path.Combine(RepositoryRoot(), "src/Skyhook.Gateway/bin/Release/net10.0/skyhook-gateway.dll");
+    public static string Binary => Skyhook.Lab.RepositoryBuild.GatewayDll;
 
     public IReadOnlyList<(DateTimeOffset At, string Line)> Lines
     {
@@ -128,15 +128,5 @@ public sealed class GatewayProcess : IAsyncDisposable
                 _lines.Add((DateTimeOffset.UtcNow, line));
             }
         }
-    }
-
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Skyhook.slnx")))
-        {
-            directory = directory.Parent;
-        }
-        return directory?.FullName ?? throw new InvalidOperationException("the repository root (Skyhook.slnx) is not above " + AppContext.BaseDirectory);
     }
 }
