@@ -12,7 +12,9 @@ using Skyhook.Controller.Setup;
 using Skyhook.Controller.Storage;
 using Skyhook.Controller.Users;
 
-var builder = WebApplication.CreateBuilder(args);
+// The content root is where the binary is, not the working directory: its appsettings.json (log
+// levels, defaults) applies however and from wherever the controller is started.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.AddControllerHost();
 builder.AddControllerTls();
 builder.AddStorage();
