@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using Skyhook.Lab.Controller;
 
 namespace Skyhook.Bench;
@@ -57,9 +55,7 @@ public static class ControllerBenchmarks
 
         // The KDF alone, with the controller's default cost and the same parallelism: the ceiling for
         // full password + code logins.
-        var salt = RandomNumberGenerator.GetBytes(16);
-        var kdf = await Load.RunAsync("PBKDF2-SHA256 600,000 iterations (in process)", Workers, duration, 10_000, (_, _) =>
-            Task.Run(() => Rfc2898DeriveBytes.Pbkdf2(Encoding.UTF8.GetBytes("benchmark password"), salt, 600_000, HashAlgorithmName.SHA256, 32).Length == 32), cancellationToken);
+        var kdf = await Load.RunAsync($"{PasswordKdf.Name} (in process)", Workers, duration, 10_000, (_, _) => PasswordKdf.DeriveAsync(), cancellationToken);
         rows.Add(kdf.Row(null));
         rows.Add(full.Row(kdf));
         rows.Add(session.Row(health!));
