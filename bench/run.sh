@@ -14,6 +14,6 @@ esac
 dotnet build bench/Skyhook.Bench -c Release -nologo -clp:ErrorsOnly >&2
 echo "### $title ($(date -u +%Y-%m-%d))"
 echo
-echo "Machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')), $(free -g | awk '/Mem:/{print $2}') GiB, $(. /etc/os-release; echo "$PRETTY_NAME"), kernel $(uname -r), .NET $(dotnet --version). $shares; SQLite."
+echo "Machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')), $(free -g | awk '/Mem:/{print $2}') GiB, $(. /etc/os-release; echo "$PRETTY_NAME"), kernel $(uname -r), .NET $(dotnet --version), load average $(cut -d' ' -f1 /proc/loadavg) at the start. $shares; SQLite."
 echo
 dotnet bench/Skyhook.Bench/bin/Release/net10.0/Skyhook.Bench.dll "${1:-8}" "$section"
