@@ -1,5 +1,6 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using Skyhook.Core.Addressing;
 using Skyhook.Core.Contracts;
 using Skyhook.Core.Identity;
 using Skyhook.Core.Pki;
@@ -19,27 +20,38 @@ public sealed class GatewayLogins
     private readonly Totp _totp = new(TimeProvider.System);
     private readonly string?[] _sessionTokens;
 
-    private GatewayLogins(HttpClient gateway, IReadOnlyList<(string Name, byte[] Secret)> users)
+    private GatewayLogins(HttpClient gateway, string credential, Cidr clientBlock, IReadOnlyList<(string Name, byte[] Secret)> users)
     {
         _gateway = gateway;
+        Credential = credential;
+        ClientBlock = clientBlock;
         Users = users;
         _sessionTokens = new string?[users.Count];
     }
 
     public IReadOnlyList<(string Name, byte[] Secret)> Users { get; }
 
+    /// <summary>The enrolled gateway's bearer credential, for a real gateway client of the same gateway.</summary>
+    public string Credential { get; }
+
+    /// <summary>The enrolled gateway's VPN client block (a /22: room for a storm of 500 sessions).</summary>
+    public Cidr ClientBlock { get; }
+
     public static async Task<GatewayLogins> CreateAsync(LabAdmin admin, string controllerUrl, int users, CancellationToken cancellationToken)
     {
-        await admin.PostAsync("/api/v1/groups", new { name = "bench", overlays = new[] { new { name = "multi-host-overlay", subnet = "10.0.0.0/16" } } }, cancellationToken);
+        // /22 client blocks instead of the default /24 (253 addresses): the gateway storms hold 500 sessions at once.
+        await admin.PostAsync("/api/v1/groups", new { name = "bench", clientPool = "192.168.32.0/20", clientBlockPrefixLength = 22, overlays = new[] { new { name = "multi-host-overlay", subnet = "10.0.0.0/16" } } }, cancellationToken);
         var added = await admin.PostAsync("/api/v1/groups/bench/gateways", new { name = "bench-gw1", publicEndpoint = "198.51.100.11" }, cancellationToken);
+        var clientBlock = Cidr.Parse(added.GetProperty("gateway").GetProperty("clientBlock").GetString()!);
         var gateway = new HttpClient { BaseAddress = new Uri(controllerUrl) };
         gateway.DefaultRequestHeaders.Add(ContractVersion.Header, ContractVersion.Current.ToString(System.Globalization.CultureInfo.InvariantCulture));
         var enrolment = new EnrollmentRequest(added.GetProperty("joinToken").GetString()!, "bench-gw1", "198.51.100.11", CertificateAuthority.CreateServerRequest("bench-gw1").SigningRequestPem);
+        string credential;
         using (var response = await gateway.PostAsJsonAsync("/api/v1/gateway/enroll", enrolment, cancellationToken))
         {
             response.EnsureSuccessStatusCode();
-            var enrolled = await response.Content.ReadFromJsonAsync<EnrollmentResponse>(cancellationToken);
-            gateway.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", enrolled!.Credential);
+            credential = (await response.Content.ReadFromJsonAsync<EnrollmentResponse>(cancellationToken))!.Credential;
+            gateway.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", credential);
         }
 
         var totp = new Totp(TimeProvider.System);
@@ -54,14 +66,20 @@ public sealed class GatewayLogins
             await admin.PostAsync($"/api/v1/users/{name}/mfa/confirm", new { code = totp.Compute(secret, totp.GetCurrentTimeStep() - 1) }, cancellationToken);
             created.Add((name, secret));
         }
-        return new GatewayLogins(gateway, created);
+        return new GatewayLogins(gateway, credential, clientBlock, created);
     }
 
-    /// <summary>User <paramref name="index"/>'s first login: password and the current code.</summary>
-    public async Task<bool> LoginAsync(int index, CancellationToken cancellationToken)
+    /// <summary>User <paramref name="index"/>'s first login as the gateway asks for it: password and the current step's code.</summary>
+    public VpnAuthRequest FirstLogin(int index)
     {
         var (name, secret) = Users[index];
-        var decision = await AskAsync(new VpnAuthRequest(name, Password, _totp.Compute(secret, _totp.GetCurrentTimeStep()), null, "198.51.100.101", "bench"), cancellationToken);
+        return new VpnAuthRequest(name, Password, _totp.Compute(secret, _totp.GetCurrentTimeStep()), null, "198.51.100.101", "bench");
+    }
+
+    /// <summary>User <paramref name="index"/>'s first login, asked directly: password and the current code.</summary>
+    public async Task<bool> LoginAsync(int index, CancellationToken cancellationToken)
+    {
+        var decision = await AskAsync(FirstLogin(index), cancellationToken);
         _sessionTokens[index] = decision?.SessionToken;
         return decision is { Allowed: true };
     }

@@ -34,11 +34,6 @@ public static class Load
                 }
             }
         }));
-        var elapsed = clock.Elapsed;
-        var all = latencies.SelectMany(l => l).Order().ToArray();
-        return new LoadResult(scenario, all.Length, failures, elapsed, Percentile(all, 0.50), Percentile(all, 0.99));
+        return LoadResult.Of(scenario, latencies.SelectMany(l => l), failures, clock.Elapsed);
     }
-
-    private static TimeSpan Percentile(double[] sorted, double quantile) =>
-        sorted.Length == 0 ? TimeSpan.Zero : TimeSpan.FromMilliseconds(sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(quantile * sorted.Length) - 1)]);
 }

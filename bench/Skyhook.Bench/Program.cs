@@ -1,70 +1,31 @@
 using System.Globalization;
 using System.Net;
-using System.Security.Cryptography;
-using System.Text;
 using Skyhook.Bench;
 using Skyhook.Lab.Controller;
 
-// Controller benchmarks (issue 3): API reads per second against /healthz in the same run, and VPN
-// login decisions per second against the bare password KDF they are built on. Prints a Markdown
-// section for docs/BENCHMARKS.md; bench/run.sh adds the machine it ran on.
+// Benchmarks against a real controller process on loopback, set up through its API. Prints the
+// table of one docs/BENCHMARKS.md section; bench/run.sh adds the heading and the machine.
+//   Skyhook.Bench [SECONDS] [controller|gateway]
+//   controller (issue 3): API reads and login decisions, SECONDS per scenario (default 8);
+//   gateway (issue 4): login storms through the gateway's management-socket path.
 var seconds = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 8;
-var duration = TimeSpan.FromSeconds(seconds);
-const int Workers = 4;
+var section = args.Length > 1 ? args[1] : "controller";
+if (section is not ("controller" or "gateway"))
+{
+    Console.Error.WriteLine($"unknown section '{section}': controller or gateway");
+    return 2;
+}
 var cancel = CancellationToken.None;
 
 await using var controller = await LabController.StartAsync(IPAddress.Loopback, environment: null, cancel);
 using var admin = await LabAdmin.CreateAsync(controller, cancel);
 await admin.PostAsync("/api/v1/profiles", new { name = "developers", basePolicy = "deny-all", rules = new[] { new { action = "allow", target = "container web1", protocol = "tcp", ports = new[] { "80" } } } }, cancel);
-for (var i = 0; i < 50; i++)
+if (section == "controller")
 {
-    await admin.PostAsync("/api/v1/users", new { name = $"user{i}", email = $"user{i}@example.com", profile = "developers" }, cancel);
+    await ControllerBenchmarks.PrintAsync(controller, admin, seconds, cancel);
 }
-
-async Task<bool> Get(string path, CancellationToken ct)
+else
 {
-    using var response = await admin.Http.GetAsync(path, ct);
-    await response.Content.ReadAsByteArrayAsync(ct);
-    return response.IsSuccessStatusCode;
+    await GatewayLoginBenchmarks.PrintAsync(controller, admin, cancel);
 }
-
-var reads = new (string Scenario, Func<int, CancellationToken, Task<bool>> Request)[]
-{
-    ("GET /healthz", (_, ct) => Get("/healthz", ct)),
-    ("GET /api/v1/users/{name}", (i, ct) => Get($"/api/v1/users/user{i % 50}", ct)),
-    ("GET /api/v1/profiles", (_, ct) => Get("/api/v1/profiles", ct)),
-    ("GET /api/v1/users (51 users)", (_, ct) => Get("/api/v1/users", ct)),
-};
-// Warm-up, not recorded: the first seconds of each path measure the JIT, not the controller.
-foreach (var (scenario, request) in reads)
-{
-    await Load.RunAsync(scenario, Workers, TimeSpan.FromSeconds(3), 200_000, request, cancel);
-}
-var rows = new List<string>();
-LoadResult? health = null;
-foreach (var (scenario, request) in reads)
-{
-    var result = await Load.RunAsync(scenario, Workers, duration, 200_000, request, cancel);
-    rows.Add(result.Row(health));
-    health ??= result;
-}
-
-// VPN login decisions through the gateway-facing API, as a gateway asks for them.
-var gateway = await GatewayLogins.CreateAsync(admin, controller.Url, users: 60, cancel);
-var full = await Load.RunAsync("POST /api/v1/gateway/auth, password + code (600,000-iteration KDF)", Workers, duration, gateway.Users.Count,
-    (i, ct) => gateway.LoginAsync(i, ct), cancel);
-var session = await Load.RunAsync("POST /api/v1/gateway/auth, session token (reconnect, failover)", Workers, duration, 200_000,
-    (i, ct) => gateway.ResumeAsync(i, ct), cancel);
-
-// The KDF alone, with the controller's default cost and the same parallelism: the ceiling for
-// full password + code logins.
-var salt = RandomNumberGenerator.GetBytes(16);
-var kdf = await Load.RunAsync("PBKDF2-SHA256 600,000 iterations (in process)", Workers, duration, 10_000, (_, _) =>
-    Task.Run(() => Rfc2898DeriveBytes.Pbkdf2(Encoding.UTF8.GetBytes("benchmark password"), salt, 600_000, HashAlgorithmName.SHA256, 32).Length == 32), cancel);
-rows.Add(kdf.Row(null));
-rows.Add(full.Row(kdf));
-rows.Add(session.Row(health!));
-
-Console.WriteLine($"| scenario ({Workers} concurrent callers, {seconds} s each) | per second | p50 ms | p99 ms | failures | ratio |");
-Console.WriteLine("| --- | --- | --- | --- | --- | --- |");
-rows.ForEach(Console.WriteLine);
+return 0;
