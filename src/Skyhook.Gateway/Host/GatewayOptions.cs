@@ -90,9 +90,14 @@ public sealed class GatewayOptions
     [Range(1, 3600)]
     public int MaxRetrySeconds { get; set; } = 30;
 
-    /// <summary>Seconds a login decision may take before the client is refused ("controller unreachable"). Default 10.</summary>
+    /// <summary>
+    /// Seconds a login decision may take before the client is refused ("controller unreachable").
+    /// Default 30: in a storm of first logins (each one a 600,000-iteration KDF on the controller)
+    /// most decisions come late, so a short timeout refuses most of the storm rather than its tail
+    /// (docs/BENCHMARKS.md, gateway logins); openvpn's own handshake window is 60 s.
+    /// </summary>
     [Range(1, 60)]
-    public int AuthTimeoutSeconds { get; set; } = 10;
+    public int AuthTimeoutSeconds { get; set; } = 30;
 
     /// <summary>TLS renegotiation interval for VPN sessions (each one re-checks the session token). Default 3600 s.</summary>
     [Range(0, 86400)]
