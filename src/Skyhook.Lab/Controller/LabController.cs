@@ -17,12 +17,14 @@ public sealed partial class LabController : IAsyncDisposable
 
     private readonly StringBuilder _log = new();
     private readonly TaskCompletionSource<string> _setupToken = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly Process _process;
+    private readonly ProcessStartInfo _start;
+    private Process _process;
     private int _disposed;
 
-    private LabController(Process process, string url, string dataDirectory)
+    private LabController(ProcessStartInfo start, string url, string dataDirectory)
     {
-        _process = process;
+        _start = start;
+        _process = new Process { StartInfo = start };
         Url = url;
         DataDirectory = dataDirectory;
     }
@@ -67,15 +69,10 @@ public sealed partial class LabController : IAsyncDisposable
             start.Environment[name] = value;
         }
 
-        var controller = new LabController(new Process { StartInfo = start }, url, dataDirectory);
-        controller._process.OutputDataReceived += (_, e) => controller.Append(e.Data);
-        controller._process.ErrorDataReceived += (_, e) => controller.Append(e.Data);
-        controller._process.Start();
-        controller._process.BeginOutputReadLine();
-        controller._process.BeginErrorReadLine();
+        var controller = new LabController(start, url, dataDirectory);
         try
         {
-            await controller.WaitHealthyAsync(cancellationToken);
+            await controller.RunAsync(cancellationToken);
             return controller;
         }
         catch
@@ -85,6 +82,42 @@ public sealed partial class LabController : IAsyncDisposable
         }
     }
 
+    /// <summary>Kills the process (as a crash would), keeping its data: <see cref="StartAgainAsync"/> brings it back.</summary>
+    public async Task StopAsync()
+    {
+        try
+        {
+            if (!_process.HasExited)
+            {
+                _process.Kill(entireProcessTree: true);
+                await _process.WaitForExitAsync();
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // Never started.
+        }
+    }
+
+    /// <summary>A new process on the same URL and data directory, after <see cref="StopAsync"/>; waits until it answers.</summary>
+    public async Task StartAgainAsync(CancellationToken cancellationToken)
+    {
+        await StopAsync();
+        _process.Dispose();
+        _process = new Process { StartInfo = _start };
+        await RunAsync(cancellationToken);
+    }
+
+    private async Task RunAsync(CancellationToken cancellationToken)
+    {
+        _process.OutputDataReceived += (_, e) => Append(e.Data);
+        _process.ErrorDataReceived += (_, e) => Append(e.Data);
+        _process.Start();
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+        await WaitHealthyAsync(cancellationToken);
+    }
+
     /// <summary>Stops the process and removes its data directory; safe to call again.</summary>
     public async ValueTask DisposeAsync()
     {
@@ -92,11 +125,7 @@ public sealed partial class LabController : IAsyncDisposable
         {
             return;
         }
-        if (!_process.HasExited)
-        {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
-        }
+        await StopAsync();
         _process.Dispose();
         if (Directory.Exists(DataDirectory))
         {

@@ -196,9 +196,10 @@ public sealed class LabVpnBed : IAsyncDisposable
         StockOpenVpnClient.WithoutStaticChallenge(await Admin.Http.GetStringAsync($"/api/v1/users/{user}/vpn-profile?group={Group}", cancellationToken));
 
     /// <summary>A stock openvpn client on desktop <paramref name="desktop"/> (1-based) logging in with password + <paramref name="code"/>.</summary>
-    public async Task<ChildProcess> ConnectAsync(int desktop, string label, string user, string password, string code, CancellationToken cancellationToken)
+    /// <param name="profile">The .ovpn to use; null fetches the user's from the controller.</param>
+    public async Task<ChildProcess> ConnectAsync(int desktop, string label, string user, string password, string code, CancellationToken cancellationToken, string? profile = null)
     {
-        var client = StockOpenVpnClient.Start(Desktops[desktop - 1].Namespace, Directory, label, await ProfileAsync(user, cancellationToken), user,
+        var client = StockOpenVpnClient.Start(Desktops[desktop - 1].Namespace, Directory, label, profile ?? await ProfileAsync(user, cancellationToken), user,
             StaticChallenge.Encode(password, code));
         _clients.Add(client);
         return client;

@@ -120,6 +120,35 @@ public sealed class LabVpnTests(OverlayLabFixture lab, LabVpnBed bed, ITestOutpu
     }
 
     [Fact]
+    public async Task ControllerAway_SessionsKeepWorking_NewLoginsRefused_GatewayCatchesUpWhenItReturns()
+    {
+        await ConnectNewUserAsync(1, "hal");
+        await bed.CreateUserAsync("ida", Ct);
+        var profile = await bed.ProfileAsync("ida", Ct);
+
+        await bed.Controller.StopAsync();
+        try
+        {
+            Assert.Equal("hello from web2", await bed.CurlAsync(1, $"http://{lab.Web2}/", Ct));
+            var since = DateTimeOffset.UtcNow;
+            await bed.ConnectAsync(2, "ida", "ida", LabVpnBed.Password, bed.NextCode("ida"), Ct, profile);
+            await Eventually.True(() => bed.ClientLog("ida").Contains("AUTH_FAILED", StringComparison.Ordinal), "ida refused while the controller is away", Wait, Ct);
+            Assert.NotNull(bed.Gateway.Find(since, "[4331]", "of ida denied", Skyhook.Gateway.Vpn.VpnLogins.ControllerUnreachable));
+            Assert.Equal("hello from web2", await bed.CurlAsync(1, $"http://{lab.Web2}/", Ct));
+        }
+        finally
+        {
+            await bed.Controller.StartAgainAsync(Ct);
+        }
+
+        // Back: the gateway reports in again, and what changes from now on reaches it.
+        await bed.WaitConvergedAsync(Ct);
+        await bed.Admin.PostAsync("/api/v1/users/hal/disable", new { }, Ct);
+        await Eventually.True(() => bed.Gateway.Find(DateTimeOffset.UtcNow.AddMinutes(-1), "[4313]", "of hal") is not null, "hal's session cut after the controller returned", Wait, Ct);
+        await Eventually.True(async () => await bed.CurlAsync(1, $"http://{lab.Web2}/", Ct) is null, "hal's tunnel stops carrying traffic", Wait, Ct);
+    }
+
+    [Fact]
     public async Task FullTunnel_DefaultRouteThroughTheGateway_NatedOut()
     {
         await bed.CreateUserAsync("dan", Ct);
