@@ -111,6 +111,7 @@ public static class GatewayHostExtensions
         builder.Services.AddSingleton<ILiveSessions>(sp => sp.GetRequiredService<VpnSessions>());
         builder.Services.AddSingleton<OpenVpnReconciler>();
         builder.Services.AddSingleton<IDesiredStateReconciler>(sp => sp.GetRequiredService<OpenVpnReconciler>());
+        builder.Services.AddSingleton<ISessionCutter>(sp => sp.GetRequiredService<OpenVpnReconciler>());
         // Registered as a hosted service so that shutdown stops openvpn.
         builder.Services.AddHostedService(sp => sp.GetRequiredService<OpenVpnReconciler>());
         return builder;

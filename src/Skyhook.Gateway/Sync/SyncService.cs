@@ -1,3 +1,4 @@
+using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -9,7 +10,8 @@ namespace Skyhook.Gateway.Sync;
 /// <summary>
 /// Keeps the gateway on the controller's desired state: starts from the cached copy when there is
 /// one, then long-polls <c>GET /api/v1/gateway/config?after=REV</c>. Each new document is validated
-/// whole, then handed to every reconciler, then cached. As in YARP's ProxyConfigManager, a failed
+/// whole, its ended sessions cut at once (<see cref="ISessionCutter"/>, even while an earlier state
+/// is still being applied), then handed to every reconciler, then cached. As in YARP's ProxyConfigManager, a failed
 /// first apply stops the process (nothing sane is in force), and a failed later apply keeps the last
 /// good state, re-applies it, and is reported in the heartbeat. An unreachable controller changes
 /// nothing: the gateway keeps serving the state it has and retries with backoff.
@@ -19,12 +21,14 @@ public sealed partial class SyncService(
     DesiredStateCache cache,
     SyncStatus status,
     IEnumerable<IDesiredStateReconciler> reconcilers,
+    IEnumerable<ISessionCutter> cutters,
     IOptions<GatewayOptions> options,
     IHostApplicationLifetime lifetime,
     TimeProvider time,
     ILogger<SyncService> logger) : BackgroundService
 {
     private readonly IDesiredStateReconciler[] _reconcilers = reconcilers.ToArray();
+    private readonly ISessionCutter[] _cutters = cutters.ToArray();
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -45,8 +49,6 @@ public sealed partial class SyncService(
 
     private async Task RunAsync(CancellationToken cancellationToken)
     {
-        var settings = options.Value;
-        var backoff = new Backoff(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(settings.MaxRetrySeconds));
         long? seen = null;
 
         DesiredState? cached = null;
@@ -66,51 +68,55 @@ public sealed partial class SyncService(
             seen = state.Revision;
         }
 
-        var resync = TimeSpan.FromSeconds(settings.ResyncSeconds);
+        // The long poll runs on its own, so that a new state is seen (and the sessions it ends are
+        // cut) while a slower apply of the one before is still at work on the host.
+        var states = Channel.CreateBounded<ValidatedState>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropOldest });
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var poller = PollAsync(seen, accepted: cached is not null, states.Writer, stop.Token);
+        try
+        {
+            await ApplyLoopAsync(states.Reader, cancellationToken);
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await poller;
+        }
+    }
+
+    /// <summary>Applies each new state as it comes (only the newest, when several came during an apply), and the current one again every resync interval.</summary>
+    private async Task ApplyLoopAsync(ChannelReader<ValidatedState> states, CancellationToken cancellationToken)
+    {
+        var resync = TimeSpan.FromSeconds(options.Value.ResyncSeconds);
         var lastApply = time.GetUtcNow();
         while (!cancellationToken.IsCancellationRequested)
         {
-            if (status.Applied is { } current && time.GetUtcNow() - lastApply >= resync)
+            ValidatedState? validated = null;
+            using (var interval = new CancellationTokenSource(Max(resync - (time.GetUtcNow() - lastApply), TimeSpan.Zero), time))
+            using (var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, interval.Token))
             {
-                lastApply = time.GetUtcNow();
-                await ResyncAsync(current, cancellationToken);
+                try
+                {
+                    validated = await states.ReadAsync(wait.Token);
+                }
+                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                {
+                    // The resync interval passed without a new state.
+                }
+                catch (ChannelClosedException closed) when (closed.InnerException is { } stopped)
+                {
+                    // The poller hit what must stop the gateway (an invalid first state).
+                    System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(stopped);
+                }
             }
-            DesiredState? next;
-            try
-            {
-                next = await api.GetConfigAsync(seen, TimeSpan.FromSeconds(settings.LongPollSeconds), cancellationToken);
-                backoff.Reset();
-            }
-            catch (ControllerApiException ex)
-            {
-                var delay = backoff.Next();
-                Log.PollFailed(logger, ex.Message, status.Applied?.Revision, delay.TotalSeconds);
-                await Task.Delay(delay, time, cancellationToken);
-                continue;
-            }
-            if (next is null)
-            {
-                continue;
-            }
-            // Polling after the newest revision seen, even a rejected one, waits for the next change
-            // instead of fetching the same bad document again at once.
-            seen = next.Revision;
             var applied = status.Applied;
-            if (applied is not null && applied.Revision == next.Revision && applied.Hash == next.Hash)
-            {
-                continue;
-            }
-
-            var validated = DesiredStateValidator.Validate(next, out var problems);
             if (validated is null)
             {
-                var error = $"revision {next.Revision} rejected: {string.Join("; ", problems)}";
-                if (applied is null)
+                lastApply = time.GetUtcNow();
+                if (applied is not null)
                 {
-                    throw new InvalidOperationException("the first desired state is not valid: " + error);
+                    await ResyncAsync(applied, cancellationToken);
                 }
-                Log.Rejected(logger, next.Revision, string.Join("; ", problems), applied.Revision);
-                status.Failed(error);
                 continue;
             }
             lastApply = time.GetUtcNow();
@@ -140,6 +146,78 @@ public sealed partial class SyncService(
             }
         }
     }
+
+    /// <summary>
+    /// Long-polls for new states, validates each whole, cuts at once the sessions it no longer
+    /// allows, and hands it to the apply loop. An invalid first state (nothing in force yet) ends
+    /// the writer with the error, which stops the gateway.
+    /// </summary>
+    private async Task PollAsync(long? seen, bool accepted, ChannelWriter<ValidatedState> states, CancellationToken cancellationToken)
+    {
+        var backoff = new Backoff(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(options.Value.MaxRetrySeconds));
+        try
+        {
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                DesiredState? next;
+                try
+                {
+                    next = await api.GetConfigAsync(seen, TimeSpan.FromSeconds(options.Value.LongPollSeconds), cancellationToken);
+                    backoff.Reset();
+                }
+                catch (ControllerApiException ex)
+                {
+                    var delay = backoff.Next();
+                    Log.PollFailed(logger, ex.Message, status.Applied?.Revision, delay.TotalSeconds);
+                    await Task.Delay(delay, time, cancellationToken);
+                    continue;
+                }
+                if (next is null)
+                {
+                    continue;
+                }
+                // Polling after the newest revision seen, even a rejected one, waits for the next change
+                // instead of fetching the same bad document again at once.
+                seen = next.Revision;
+                if (status.Applied is { } applied && applied.Revision == next.Revision && applied.Hash == next.Hash)
+                {
+                    continue;
+                }
+
+                var validated = DesiredStateValidator.Validate(next, out var problems);
+                if (validated is null)
+                {
+                    var error = $"revision {next.Revision} rejected: {string.Join("; ", problems)}";
+                    if (!accepted)
+                    {
+                        throw new InvalidOperationException("the first desired state is not valid: " + error);
+                    }
+                    Log.Rejected(logger, next.Revision, string.Join("; ", problems), status.Applied?.Revision ?? 0);
+                    status.Failed(error);
+                    continue;
+                }
+                accepted = true;
+                if (status.Applied is not null)
+                {
+                    foreach (var cutter in _cutters)
+                    {
+                        await cutter.CutAsync(validated, cancellationToken);
+                    }
+                }
+                await states.WriteAsync(validated, cancellationToken);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            states.TryComplete();
+        }
+        catch (Exception ex)
+        {
+            states.TryComplete(ex);
+        }
+    }
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
     // The same state again: whatever drifted on the host converges. A failure is logged; the state stays in force.
     private async Task ResyncAsync(ValidatedState state, CancellationToken cancellationToken)

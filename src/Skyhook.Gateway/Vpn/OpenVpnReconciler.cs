@@ -15,7 +15,7 @@ namespace Skyhook.Gateway.Vpn;
 /// management socket. A new state that disables a
 /// user, or no longer has them, or ends a session, cuts those sessions at once. Logins are <see cref="VpnLogins"/>'.
 /// </summary>
-public sealed partial class OpenVpnReconciler : IDesiredStateReconciler, IHostedService, IAsyncDisposable
+public sealed partial class OpenVpnReconciler : IDesiredStateReconciler, ISessionCutter, IHostedService, IAsyncDisposable
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(15);
     private static readonly TimeSpan HaltGrace = TimeSpan.FromMilliseconds(200);
@@ -108,6 +108,13 @@ public sealed partial class OpenVpnReconciler : IDesiredStateReconciler, IHosted
         {
             _gate.Release();
         }
+    }
+
+    /// <summary>Not under the gate: a cut must not wait for an apply (an openvpn restart) in progress; a session that restart ends needs no cut.</summary>
+    public Task CutAsync(ValidatedState state, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        return CutRevokedAsync(state, cancellationToken);
     }
 
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
@@ -270,7 +277,7 @@ public sealed partial class OpenVpnReconciler : IDesiredStateReconciler, IHosted
                 Log.CutFailed(_logger, clientId, reply.Message);
             }
         }
-        catch (Exception ex) when (ex is ManagementConnectionException or TimeoutException)
+        catch (Exception ex) when (ex is ManagementConnectionException or TimeoutException or ObjectDisposedException)
         {
             Log.CutFailed(_logger, clientId, ex.Message);
         }

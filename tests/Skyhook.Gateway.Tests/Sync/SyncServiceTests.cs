@@ -34,7 +34,7 @@ public sealed class SyncServiceTests(ITestOutputHelper output) : IAsyncLifetime
         _directory.Delete(recursive: true);
     }
 
-    private SyncService Service(TimeProvider? time = null) => new(_api, Cache, _status, [_reconciler],
+    private SyncService Service(TimeProvider? time = null, ISessionCutter[]? cutters = null) => new(_api, Cache, _status, [_reconciler], cutters ?? [],
         Options.Create(new GatewayOptions { LongPollSeconds = 5, MaxRetrySeconds = 1, ResyncSeconds = 30 }), _lifetime, time ?? TimeProvider.System, new RecordingLogger<SyncService>(output));
 
     [Fact]
@@ -55,6 +55,30 @@ public sealed class SyncServiceTests(ITestOutputHelper output) : IAsyncLifetime
         await Eventually.True(() => _reconciler.Applied.Count == 2, "revision 1 applied again", Wait, ct);
         Assert.Equal([1L, 1L], _reconciler.Applied.Select(a => a.Revision));
         Assert.Null(_status.ApplyError);
+        await service.StopAsync(ct);
+    }
+
+    [Fact]
+    public async Task Run_NewStateWhileAnApplyIsSlow_ItsSessionsCutAtOnce_NewestAppliedAfter()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var cutter = new RecordingCutter();
+        using var service = Service(cutters: [cutter]);
+        await service.StartAsync(ct);
+        await _controller.States.Writer.WriteAsync(States.Valid(1), ct);
+        await Eventually.True(() => _status.Applied?.Revision == 1, "revision 1 applied", Wait, ct);
+        Assert.Empty(cutter.Cut);
+
+        var slowHost = new TaskCompletionSource();
+        _reconciler.Hold = (2, slowHost.Task);
+        await _controller.States.Writer.WriteAsync(States.Valid(2), ct);
+        await _controller.States.Writer.WriteAsync(States.Valid(3), ct);
+
+        await Eventually.True(() => cutter.Cut.Contains(3), "revision 3's sessions cut while revision 2 is still being applied", Wait, ct);
+        Assert.Equal(1, _status.Applied!.Revision);
+        slowHost.SetResult();
+        await Eventually.True(() => _status.Applied?.Revision == 3, "revision 3 applied after revision 2", Wait, ct);
+        Assert.Equal([1L, 2L, 3L], _reconciler.Applied.Select(a => a.Revision));
         await service.StopAsync(ct);
     }
 
@@ -193,15 +217,32 @@ public sealed class SyncServiceTests(ITestOutputHelper output) : IAsyncLifetime
 
         public long? FailRevision { get; set; }
 
+        /// <summary>An apply of this revision waits for the task: a slow host.</summary>
+        public (long Revision, Task Until)? Hold { get; set; }
+
         public string Name => "recording";
 
-        public Task ApplyAsync(ValidatedState state, CancellationToken cancellationToken)
+        public async Task ApplyAsync(ValidatedState state, CancellationToken cancellationToken)
         {
             if (state.Revision == FailRevision)
             {
                 throw new InvalidOperationException("refused on purpose");
             }
+            if (Hold is { } hold && hold.Revision == state.Revision)
+            {
+                await hold.Until.WaitAsync(cancellationToken);
+            }
             Applied.Enqueue(state);
+        }
+    }
+
+    private sealed class RecordingCutter : ISessionCutter
+    {
+        public ConcurrentQueue<long> Cut { get; } = new();
+
+        public Task CutAsync(ValidatedState state, CancellationToken cancellationToken)
+        {
+            Cut.Enqueue(state.Revision);
             return Task.CompletedTask;
         }
     }
