@@ -4,12 +4,12 @@ using Skyhook.Linux;
 namespace Skyhook.Lab.Tests;
 
 /// <summary>
-/// What a lab could leave on the host: routes of every table (all of them: a lab must not change the
-/// host's routing), and the links, namespaces, mounts, processes (engines, the demo's), cgroups and
+/// What a lab could leave on the host: routes of every table (all of them but other labs' host links:
+/// a lab must not change the host's routing), and the links, namespaces, mounts, processes (engines, the demo's), cgroups and
 /// folders that carry the lab's prefix (every name a lab makes does; other test suites may be running
 /// beside this one). Two snapshots compare as text, so a failure shows the diff.
 /// </summary>
-internal static class HostSnapshot
+internal static partial class HostSnapshot
 {
     public static async Task<string> TakeAsync(string prefix, CancellationToken cancellationToken)
     {
@@ -17,7 +17,10 @@ internal static class HostSnapshot
         async Task<string> Ip(params string[] arguments) => (await runner.RunAsync("ip", arguments, cancellationToken)).StandardOutput;
 
         var text = new StringBuilder();
-        text.AppendLine("# routes").Append(await Ip("-4", "route", "show", "table", "all")).Append(await Ip("-6", "route", "show", "table", "all"));
+        // Every route but those of other labs' host links, which labs started beside this one add and remove.
+        var routes = Lines(await Ip("-4", "route", "show", "table", "all")).Concat(Lines(await Ip("-6", "route", "show", "table", "all")))
+            .Where(route => OtherLabsLink().Match(route) is not { Success: true } other || other.Groups[1].Value == prefix);
+        text.AppendLine("# routes").AppendJoin('\n', routes).AppendLine();
         text.AppendLine("# links").AppendJoin('\n', Lines(await Ip("-o", "link", "show")).Select(l => l.Split(' ')[1]).Where(Ours)).AppendLine();
         text.AppendLine("# namespaces").AppendJoin('\n', Lines(await Ip("netns", "list")).Where(Ours)).AppendLine();
         text.AppendLine("# mounts").AppendJoin('\n', File.ReadLines("/proc/self/mountinfo").Select(l => l.Split(' ')[4]).Where(Ours).Order(StringComparer.Ordinal)).AppendLine();
@@ -75,4 +78,7 @@ internal static class HostSnapshot
             return "";
         }
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\bdev (\S+)-lab\b")]
+    private static partial System.Text.RegularExpressions.Regex OtherLabsLink();
 }
