@@ -71,6 +71,13 @@ public sealed partial class EgressReconciler(IOptions<OverlayOptions> options, P
             + $"\t\t{body} comment \"{Tag}:{hash}\"\n\t}}\n}}\n";
     }
 
+    /// <summary>The script's "skyhook:egress:HASH" comment: what tells a table on the host from the one desired.</summary>
+    public static string Marker(string script)
+    {
+        ArgumentNullException.ThrowIfNull(script);
+        return script[script.IndexOf(Tag + ":", StringComparison.Ordinal)..].Split('"')[0];
+    }
+
     public async Task ApplyAsync(ValidatedState state, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(state);
@@ -98,8 +105,7 @@ public sealed partial class EgressReconciler(IOptions<OverlayOptions> options, P
     private async Task EnsureAsync(Cidr clientBlock, IReadOnlyList<Cidr> destinations, CancellationToken cancellationToken)
     {
         var script = Script(clientBlock, destinations, _options.VpnInterfaces);
-        var marker = script[(script.IndexOf(Tag + ":", StringComparison.Ordinal))..].Split('"')[0];
-        if (await _host.NftTableAsync("ip", Table, cancellationToken) is not { } current || !current.Contains(marker, StringComparison.Ordinal))
+        if (await _host.NftTableAsync("ip", Table, cancellationToken) is not { } current || !current.Contains(Marker(script), StringComparison.Ordinal))
         {
             await _host.NftApplyAsync(script, cancellationToken);
             Log.Applied(logger, clientBlock.ToString(), string.Join(", ", destinations));
