@@ -20,6 +20,7 @@ builder.AddControllerTls();
 builder.AddStorage();
 builder.AddAudit();
 builder.AddAuth();
+builder.AddUsers();
 builder.AddSetup();
 builder.AddGroups();
 builder.AddPki();

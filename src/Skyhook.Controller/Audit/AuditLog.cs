@@ -15,6 +15,9 @@ public sealed class AuditLog(ControllerDbContext db, TimeProvider time, IOptions
     public void Record(HttpContext context, string action, string subject, object? before, object? after) =>
         Record(Caller.Name(context) ?? "anonymous", Caller.Source(context), action, subject, before, after);
 
+    public void Record(Actor actor, string action, string subject, object? before, object? after) =>
+        Record(actor.Name, actor.Source, action, subject, before, after);
+
     public void Record(string actor, string? source, string action, string subject, object? before, object? after) =>
         db.Audit.Add(new AuditEntity
         {

@@ -22,6 +22,8 @@ public sealed class FieldErrors
         return true;
     }
 
+    public IReadOnlyDictionary<string, string[]> ToDictionary() => new Dictionary<string, string[]>(_errors, StringComparer.Ordinal);
+
     public Microsoft.AspNetCore.Http.HttpResults.ValidationProblem ToProblem() =>
         TypedResults.ValidationProblem(_errors, title: "The request has invalid fields.");
 }
