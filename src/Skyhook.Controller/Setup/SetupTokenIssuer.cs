@@ -19,7 +19,7 @@ internal sealed partial class SetupTokenIssuer(IServiceScopeFactory scopes, Time
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ControllerDbContext>();
-        if (await SetupApi.IsCompleteAsync(db, cancellationToken))
+        if (await SetupService.IsCompleteAsync(db, cancellationToken))
         {
             return;
         }
