@@ -11,6 +11,7 @@ using Skyhook.Controller.Sessions;
 using Skyhook.Controller.Setup;
 using Skyhook.Controller.Storage;
 using Skyhook.Controller.Users;
+using Skyhook.Controller.Web;
 
 // The content root is where the binary is, not the working directory: its appsettings.json (log
 // levels, defaults) applies however and from wherever the controller is started.
@@ -25,6 +26,7 @@ builder.AddSetup();
 builder.AddGroups();
 builder.AddPki();
 builder.AddGatewayApi();
+builder.AddConsole();
 
 var app = builder.Build();
 app.UseControllerHost();
@@ -40,5 +42,6 @@ app.MapGatewaysApi();
 app.MapSessionsApi();
 app.MapVpnProfileApi();
 app.MapGatewayApi();
+app.MapConsole();
 
 app.Run();

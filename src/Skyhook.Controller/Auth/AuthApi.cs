@@ -14,6 +14,7 @@ namespace Skyhook.Controller.Auth;
 public static partial class AuthApi
 {
     private const int MaxTokenNameLength = 64;
+    private const string ApiOrBrowserScheme = "api-or-browser";
 
     public static IHostApplicationBuilder AddAuth(this IHostApplicationBuilder builder)
     {
@@ -25,8 +26,12 @@ public static partial class AuthApi
         builder.Services.AddScoped<Mfa>();
         builder.Services.AddScoped<LoginThrottle>();
         builder.Services.AddScoped<SignIn>();
-        builder.Services.AddAuthentication(BearerAuthenticationHandler.SchemeName)
-            .AddScheme<AuthenticationSchemeOptions, BearerAuthenticationHandler>(BearerAuthenticationHandler.SchemeName, null);
+        // The API only ever takes tokens, the pages only ever the console's cookie: a browser's
+        // cookie can never authorise an API call (no cross-site request forgery against /api).
+        builder.Services.AddAuthentication(ApiOrBrowserScheme)
+            .AddScheme<AuthenticationSchemeOptions, BearerAuthenticationHandler>(BearerAuthenticationHandler.SchemeName, null)
+            .AddPolicyScheme(ApiOrBrowserScheme, null, options => options.ForwardDefaultSelector = context =>
+                context.Request.Path.StartsWithSegments("/api") ? BearerAuthenticationHandler.SchemeName : Web.ConsoleAuth.Scheme);
         // Every endpoint needs a token unless it says otherwise (setup, login, health).
         builder.Services.AddAuthorizationBuilder()
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
@@ -72,7 +77,7 @@ public static partial class AuthApi
         }
 
         var source = Caller.Source(context);
-        var result = await signIn.VerifyAsync(request.Name!, request.Password!, request.Code!, source, adminOnly: true, cancellationToken);
+        var result = await signIn.VerifyAsync(request.Name!, request.Password!, request.Code!, source, adminOnly: true, allowEnrolment: false, cancellationToken);
         if (result.LockedUntil is { } lockedUntil)
         {
             var retryAfter = Math.Max(1, (int)Math.Ceiling((lockedUntil - time.GetUtcNow()).TotalSeconds));

@@ -19,10 +19,24 @@ public sealed class Mfa(IDataProtectionProvider dataProtection, TimeProvider tim
     /// <summary>Gives the user a new secret (replacing any old one) and marks MFA as not enrolled.</summary>
     public MfaEnrolment Start(UserEntity user)
     {
-        var secret = Totp.GenerateSecret();
-        user.ProtectedTotpSecret = Convert.ToBase64String(_protector.Protect(secret));
+        user.ProtectedTotpSecret = Convert.ToBase64String(_protector.Protect(Totp.GenerateSecret()));
         user.MfaEnrolled = false;
         user.LastTotpStep = null;
+        return Pending(user)!;
+    }
+
+    /// <summary>
+    /// The secret of an enrolment not yet confirmed, to show it again beside a wrong code; null once
+    /// enrolled: from then on the secret is never shown.
+    /// </summary>
+    public MfaEnrolment? Pending(UserEntity user)
+    {
+        if (user.MfaEnrolled || user.ProtectedTotpSecret is null)
+        {
+            return null;
+        }
+
+        var secret = _protector.Unprotect(Convert.FromBase64String(user.ProtectedTotpSecret));
         return new MfaEnrolment(user.Name, Base32.Encode(secret), _totp.BuildOtpAuthUri(options.Value.TotpIssuer, user.Name, secret));
     }
 

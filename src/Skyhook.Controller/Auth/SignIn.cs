@@ -23,7 +23,12 @@ public sealed partial class SignIn(
     ILogger<SignIn> logger)
 {
     /// <param name="adminOnly">True for the API: only enabled admins with MFA pass.</param>
-    public async Task<SignInResult> VerifyAsync(string name, string password, string code, string source, bool adminOnly, CancellationToken cancellationToken)
+    /// <param name="allowEnrolment">
+    /// True for the console: an enabled user without MFA who gives the right password is answered
+    /// as <see cref="SignInResult.MustEnrol"/> (to enrol a secret at once) instead of refused.
+    /// </param>
+    public async Task<SignInResult> VerifyAsync(
+        string name, string password, string? code, string source, bool adminOnly, bool allowEnrolment, CancellationToken cancellationToken)
     {
         // An invalid name is throttled by address only: it cannot be anyone's.
         var validName = UserName.TryParse(name, out var userName, out _);
@@ -46,6 +51,12 @@ public sealed partial class SignIn(
             : !user.Enabled ? "This account is disabled."
             : !user.MfaEnrolled ? "This account has no one-time code set up yet; ask an admin to enrol MFA."
             : null;
+        if (allowEnrolment && passwordOk && user is { Enabled: true, MfaEnrolled: false } && (!adminOnly || user.IsAdmin))
+        {
+            await throttle.ResetAsync(LoginThrottle.UserKey(user.Name), cancellationToken);
+            return new SignInResult(null, null, MustEnrol: user);
+        }
+
         // Why it failed, precisely, for the admins' log and audit only: the caller is told at most accountProblem.
         var cause = user is null ? "no such user"
             : !passwordOk ? "wrong password"

@@ -36,4 +36,9 @@ internal static class ControllerEventIds
     public const int VpnSessionResumed = 3403;
     public const int SessionEnded = 3404;
     public const int ContractRefused = 3410;
+
+    // 3500-3599: the web console and user portal
+    public const int ConsoleSignedIn = 3501;
+    public const int ConsoleSignedOut = 3502;
+    public const int ConsoleSessionEnded = 3503;
 }

@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Options;
 using Skyhook.Controller.Problems;
+using Skyhook.Controller.Web;
 
 namespace Skyhook.Controller.Hosting;
 
@@ -47,6 +48,7 @@ public static class ControllerHostExtensions
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseMiddleware<RequestBodyLimitMiddleware>();
+        app.UseConsoleAssets();
         app.UseAuthentication();
         app.UseAuthorization();
         return app;

@@ -34,7 +34,7 @@ public static class OutcomeResults
         return TypedResults.Problem(statusCode: StatusCode(failure.Kind), title: failure.Title);
     }
 
-    private static int StatusCode(FailureKind kind) => kind switch
+    public static int StatusCode(FailureKind kind) => kind switch
     {
         FailureKind.Invalid => StatusCodes.Status400BadRequest,
         FailureKind.NotFound => StatusCodes.Status404NotFound,

@@ -37,7 +37,7 @@ internal sealed partial class SetupTokenIssuer(IServiceScopeFactory scopes, Time
     {
         // The one place a secret is logged, by design: it is how the operator receives it. It is
         // single-use and dies when setup completes or the controller restarts.
-        [LoggerMessage(ControllerEventIds.SetupToken, LogLevel.Warning, "No admin is set up yet. One-time setup token: {SetupToken} (use it with `skyhook setup` or POST /api/v1/setup).")]
+        [LoggerMessage(ControllerEventIds.SetupToken, LogLevel.Warning, "No admin is set up yet. One-time setup token: {SetupToken} (enter it at /setup in a browser, or use `skyhook setup` or POST /api/v1/setup).")]
         public static partial void SetupToken(ILogger logger, string setupToken);
     }
 }

@@ -218,6 +218,30 @@ public sealed class UserService(ControllerDbContext db, PasswordHasher passwords
         return Outcome.Ok(enrolment, user.Version);
     }
 
+    /// <summary>
+    /// A new TOTP secret for a user who signed in with the right password and has none yet (the
+    /// console's enrolment page): shown once, confirmed by <see cref="ConfirmMfaAsync"/>.
+    /// </summary>
+    public async Task<Outcome<MfaEnrolment>> StartOwnEnrolmentAsync(string name, Actor actor, CancellationToken cancellationToken)
+    {
+        var user = await FindAsync(name, cancellationToken);
+        if (user is null)
+        {
+            return NotFound(name);
+        }
+
+        if (user.MfaEnrolled)
+        {
+            return Failure.Conflict("This account already has a one-time code set up; ask an admin to reset it.");
+        }
+
+        var enrolment = mfa.Start(user);
+        user.UpdatedAt = time.GetUtcNow();
+        audit.Record(actor, "user.mfa-start", $"user {user.Name}", null, View(user));
+        await db.SaveChangesAsync(cancellationToken);
+        return Outcome.Ok(enrolment, user.Version);
+    }
+
     public async Task<Outcome<UserView>> ConfirmMfaAsync(string name, string? code, Actor actor, CancellationToken cancellationToken)
     {
         var errors = new FieldErrors();

@@ -1,0 +1,43 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Skyhook.Controller.Auth;
+using Skyhook.Controller.Problems;
+
+namespace Skyhook.Controller.Web;
+
+/// <summary>
+/// What every console and portal page shares: who acts (for the audit log), the failure to show
+/// beside the fields of the form that caused it, and a notice that survives the redirect after a
+/// successful change (post/redirect/get).
+/// </summary>
+public abstract class ConsolePageModel : PageModel
+{
+    public Failure? Failure { get; private set; }
+
+    [TempData]
+    public string? Notice { get; set; }
+
+    protected Actor Actor => Actor.From(HttpContext);
+
+    /// <summary>Shows the page again with the failure, and the status the API would have answered.</summary>
+    protected IActionResult Fail(Failure failure)
+    {
+        Failure = failure;
+        Response.StatusCode = OutcomeResults.StatusCode(failure.Kind);
+        return Page();
+    }
+
+    /// <summary>
+    /// To <paramref name="returnUrl"/> when it is a path on this site (a sign-in link must not send
+    /// the user elsewhere afterwards), else home: the console for admins, the portal for users.
+    /// </summary>
+    protected IActionResult RedirectAfterSignIn(string? returnUrl, bool admin) =>
+        Redirect(!string.IsNullOrEmpty(returnUrl) && Url.IsLocalUrl(returnUrl) ? returnUrl : ConsoleAuth.Home(admin));
+
+    /// <summary>After a change: the notice is shown once, on the page redirected to.</summary>
+    protected IActionResult Done(string notice, string page, object? routeValues = null)
+    {
+        Notice = notice;
+        return RedirectToPage(page, routeValues);
+    }
+}
