@@ -49,7 +49,7 @@ public static class LabCommands
 
         return new Command("lab", "A real multi-host Docker Swarm on this one machine, for trying and testing Skyhook.")
         {
-            up, down, status, LabDemoCommand.Create(prefix, json, Json),
+            up, down, status, LabDemoCommand.Create(prefix, json, Json), LabCodeCommand.Create(),
         };
     }
 

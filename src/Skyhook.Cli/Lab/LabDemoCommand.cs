@@ -72,7 +72,9 @@ internal static class LabDemoCommand
         text.AppendLine($"  {desktop} curl http://web2-address:8080/".Replace("web2-address", web2.OverlayAddress, StringComparison.Ordinal));
         text.AppendLine($"  {desktop} dbclient -yy -i {demo.SshKey} root@{web2.OverlayAddress} hostname");
         text.AppendLine($"  {desktop} bash      # a shell on the desktop: it reaches the containers only through the VPN");
-        text.AppendLine($"  {skyhook} login --controller {demo.ControllerUrl} --name {demo.Admin.Name} --code CODE      # CODE from an authenticator app with the admin's secret");
+        text.AppendLine($"  a browser on {demo.ControllerUrl}/ : sign in as {demo.Admin.Name} (console) or {demo.User.Name} (portal) with the password and a code from");
+        text.AppendLine($"    an authenticator app holding the secret, or from: echo SECRET | {skyhook} lab code");
+        text.AppendLine($"  {skyhook} login --controller {demo.ControllerUrl} --name {demo.Admin.Name} --code CODE");
         text.AppendLine($"  {skyhook} lab status --prefix {demo.Prefix}");
         return text.ToString();
     }

@@ -19,7 +19,7 @@ public sealed class Totp
     public const int SecretLength = 20;
 
     // RFC 4226 R6: the shared secret MUST be at least 128 bits.
-    private const int MinSecretLength = 16;
+    public const int MinSecretLength = 16;
     private const int Window = 1;
 
     private static readonly int[] PowersOfTen = [1_000_000, 10_000_000, 100_000_000];
