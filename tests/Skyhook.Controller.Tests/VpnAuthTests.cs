@@ -163,6 +163,37 @@ public abstract class VpnAuthTests(ControllerFixture fixture)
     }
 
     [Fact]
+    public async Task Sessions_HeartbeatWithByteCounts_ListedWithThemAndNegativeCountsRefused()
+    {
+        var (gateway, _) = await SetUpAsync("vpn-bytes");
+        using (gateway)
+        {
+            var state = await Gateways.ConfigAsync(gateway);
+            // Past 4 GiB: the counts are longs end to end.
+            var live = new LiveSession("", "vpn-bytes-user", "192.168.40.2", "203.0.113.50", fixture.Time.GetUtcNow(), BytesFromClient: 1_234_567, BytesToClient: 5_000_000_000);
+            using var admin = fixture.CreateAdminClient();
+
+            foreach (var negative in new[] { live with { BytesFromClient = -1 }, live with { BytesToClient = long.MinValue } })
+            {
+                var refused = await gateway.PostAsJsonAsync("/api/v1/gateway/heartbeat", new Heartbeat(state.Revision, state.Hash, null, 1, "0.1.0", [negative]), Cancel);
+                var message = Assert.Single((await ControllerFixture.ReadAsync(refused, HttpStatusCode.BadRequest)).GetProperty("errors").GetProperty("liveSessions").EnumerateArray());
+                Assert.Contains("cannot be negative", message.GetString(), StringComparison.Ordinal);
+            }
+
+            await ControllerFixture.ReadAsync(await gateway.PostAsJsonAsync("/api/v1/gateway/heartbeat",
+                new Heartbeat(state.Revision, state.Hash, null, 1, "0.1.0", [live]), Cancel), HttpStatusCode.NoContent);
+            var view = Assert.Single((await ControllerFixture.ReadAsync(await admin.GetAsync("/api/v1/sessions?user=vpn-bytes-user", Cancel), HttpStatusCode.OK)).EnumerateArray());
+            Assert.Equal((1_234_567L, 5_000_000_000L), (view.GetProperty("bytesFromClient").GetInt64(), view.GetProperty("bytesToClient").GetInt64()));
+
+            // A gateway from before the counts: its sessions are listed with 0.
+            var old = $$"""{"appliedRevision":{{state.Revision}},"appliedHash":"{{state.Hash}}","sessions":1,"liveSessions":[{"sessionId":"","userName":"vpn-bytes-user","address":"192.168.40.3","since":"2026-01-01T00:00:00Z"}]}""";
+            await ControllerFixture.ReadAsync(await gateway.PostAsync("/api/v1/gateway/heartbeat", new StringContent(old, System.Text.Encoding.UTF8, "application/json"), Cancel), HttpStatusCode.NoContent);
+            view = Assert.Single((await ControllerFixture.ReadAsync(await admin.GetAsync("/api/v1/sessions?user=vpn-bytes-user", Cancel), HttpStatusCode.OK)).EnumerateArray());
+            Assert.Equal(("192.168.40.3", 0L, 0L), (view.GetProperty("address").GetString(), view.GetProperty("bytesFromClient").GetInt64(), view.GetProperty("bytesToClient").GetInt64()));
+        }
+    }
+
+    [Fact]
     public async Task Sessions_ReportedInHeartbeat_ListedThenEnded_TokenRefusedAndIdInDesiredState()
     {
         var (gateway, secret) = await SetUpAsync("vpn-end");

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Text.Json;
 using Skyhook.Cli.Api;
 using Skyhook.Cli.Output;
 
@@ -25,10 +26,12 @@ public static class SessionsCommands
                 CommonOptions.WriteJson(all);
                 return;
             }
-            var table = new Table("ID", "USER", "GATEWAY", "VPN ADDRESS", "FROM", "SINCE");
+            // Bytes as the gateway counts them: FROM CLIENT is the user's uploads, TO CLIENT their downloads.
+            var table = new Table("ID", "USER", "GATEWAY", "VPN ADDRESS", "FROM", "SINCE", "FROM CLIENT", "TO CLIENT");
             foreach (var session in all.EnumerateArray())
             {
-                table.Add(session.Text("id"), session.Text("user"), session.Text("gateway"), session.Text("address"), session.Text("publicAddress"), session.Text("since"));
+                table.Add(session.Text("id"), session.Text("user"), session.Text("gateway"), session.Text("address"), session.Text("publicAddress"), session.Text("since"),
+                    Bytes(session, "bytesFromClient"), Bytes(session, "bytesToClient"));
             }
             Console.Write(table);
         }));
@@ -45,4 +48,8 @@ public static class SessionsCommands
         sessions.Subcommands.Add(end);
         return sessions;
     }
+
+    // A controller from before the counts sends none: "-" rather than a made-up 0.
+    private static string? Bytes(JsonElement session, string property) =>
+        session.TryGetProperty(property, out var value) && value.TryGetInt64(out var bytes) ? ByteSize.Format(bytes) : null;
 }

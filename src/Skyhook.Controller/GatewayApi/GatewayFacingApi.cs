@@ -218,6 +218,11 @@ public static partial class GatewayFacingApi
             errors.Add("liveSessions", $"At most {MaxLiveSessions} sessions, each with an empty or 32-hex-digit id, a user name, a VPN address and an optional public address.");
         }
 
+        if (heartbeat.LiveSessions is { } counted && counted.Any(s => s is not null && (s.BytesFromClient < 0 || s.BytesToClient < 0)))
+        {
+            errors.Add("liveSessions", "Byte counts (bytesFromClient, bytesToClient) cannot be negative.");
+        }
+
         if (errors.Any)
         {
             return errors.ToProblem();

@@ -93,7 +93,7 @@ public static partial class SessionsApi
         return gateways
             .Where(g => g.LastHeartbeatAt >= since)
             .SelectMany(g => (JsonSerializer.Deserialize<List<LiveSession>>(g.LiveSessionsJson!, Json) ?? [])
-                .Select(s => (new SessionView(s.SessionId, s.UserName, g.Name, g.Group!.Name, s.Address, s.PublicAddress, s.Since), g.Group!)))
+                .Select(s => (new SessionView(s.SessionId, s.UserName, g.Name, g.Group!.Name, s.Address, s.PublicAddress, s.Since, s.BytesFromClient, s.BytesToClient), g.Group!)))
             .OrderBy(s => s.Item1.Since)
             .ToList();
     }

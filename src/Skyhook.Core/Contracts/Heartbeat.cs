@@ -7,5 +7,12 @@ namespace Skyhook.Core.Contracts;
 /// </summary>
 public sealed record Heartbeat(long AppliedRevision, string AppliedHash, string? ApplyError, int Sessions, string? Version, IReadOnlyList<LiveSession>? LiveSessions = null);
 
-/// <summary>One established VPN session on a gateway: whose, its VPN address, where it comes from, since when.</summary>
-public sealed record LiveSession(string SessionId, string UserName, string Address, string? PublicAddress, DateTimeOffset Since);
+/// <summary>One established VPN session on a gateway: whose, its VPN address, where it comes from, since when, and its traffic.</summary>
+/// <param name="BytesFromClient">
+/// Bytes the gateway received from the client since the session began (openvpn's "Bytes Received"
+/// of the server's CLIENT_LIST): the user's uploads. Counted on the VPN transport, so encrypted and
+/// with OpenVPN's own overhead, not the tunnelled payload. As of the gateway's last reading: 0 from a
+/// gateway that does not report traffic, or before its first reading.
+/// </param>
+/// <param name="BytesToClient">Bytes the gateway sent to the client ("Bytes Sent"): the user's downloads; counted as <paramref name="BytesFromClient"/>.</param>
+public sealed record LiveSession(string SessionId, string UserName, string Address, string? PublicAddress, DateTimeOffset Since, long BytesFromClient = 0, long BytesToClient = 0);

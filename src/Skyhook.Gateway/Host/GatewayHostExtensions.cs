@@ -108,8 +108,8 @@ public static class GatewayHostExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddSingleton<VpnSessions>();
-        builder.Services.AddSingleton<ILiveSessions>(sp => sp.GetRequiredService<VpnSessions>());
         builder.Services.AddSingleton<OpenVpnReconciler>();
+        builder.Services.AddSingleton<ILiveSessions>(sp => sp.GetRequiredService<OpenVpnReconciler>());
         builder.Services.AddSingleton<IDesiredStateReconciler>(sp => sp.GetRequiredService<OpenVpnReconciler>());
         builder.Services.AddSingleton<ISessionCutter>(sp => sp.GetRequiredService<OpenVpnReconciler>());
         // Registered as a hosted service so that shutdown stops openvpn.

@@ -9,7 +9,8 @@ namespace Skyhook.Gateway.Sync;
 
 /// <summary>
 /// Tells the controller every few seconds what this gateway enforces (applied revision and hash, the
-/// last apply error) and how many sessions it carries, so the console shows drift and liveness.
+/// last apply error) and the sessions it carries with their byte counters (read from the VPN daemon
+/// now, once per heartbeat), so the console shows drift, liveness and traffic.
 /// A failed heartbeat is logged once per outage, not once per try.
 /// </summary>
 public sealed partial class HeartbeatService(
@@ -26,10 +27,14 @@ public sealed partial class HeartbeatService(
 
     private readonly ILiveSessions[] _sessions = sessions.ToArray();
 
-    public Heartbeat Current()
+    public async Task<Heartbeat> CurrentAsync(CancellationToken cancellationToken)
     {
+        var live = new List<LiveSession>();
+        foreach (var source in _sessions)
+        {
+            live.AddRange(await source.LiveAsync(cancellationToken));
+        }
         var applied = status.Applied;
-        var live = _sessions.SelectMany(s => s.Live()).ToList();
         return new Heartbeat(applied?.Revision ?? 0, applied?.Hash ?? "", status.ApplyError, live.Count, Version, live);
     }
 
@@ -41,7 +46,7 @@ public sealed partial class HeartbeatService(
         {
             try
             {
-                await api.SendHeartbeatAsync(Current(), stoppingToken);
+                await api.SendHeartbeatAsync(await CurrentAsync(stoppingToken), stoppingToken);
                 if (failing)
                 {
                     Log.Recovered(logger);

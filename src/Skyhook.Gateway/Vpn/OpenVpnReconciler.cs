@@ -14,10 +14,13 @@ namespace Skyhook.Gateway.Vpn;
 /// supervised child (restarted when it exits, restarted when the config changes), and drives its
 /// management socket. A new state that disables a
 /// user, or no longer has them, or ends a session, cuts those sessions at once. Logins are <see cref="VpnLogins"/>'.
+/// For the heartbeat it lists the sessions with the byte counters of a <c>status</c> read just then.
 /// </summary>
-public sealed partial class OpenVpnReconciler : IDesiredStateReconciler, ISessionCutter, IHostedService, IAsyncDisposable
+public sealed partial class OpenVpnReconciler : IDesiredStateReconciler, ISessionCutter, ILiveSessions, IHostedService, IAsyncDisposable
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(15);
+    // Shorter than a heartbeat interval: a stuck openvpn must not make the gateway look offline.
+    private static readonly TimeSpan StatusTimeout = TimeSpan.FromSeconds(3);
     private static readonly TimeSpan HaltGrace = TimeSpan.FromMilliseconds(200);
 
     private readonly GatewayOptions _options;
@@ -115,6 +118,40 @@ public sealed partial class OpenVpnReconciler : IDesiredStateReconciler, ISessio
     {
         ArgumentNullException.ThrowIfNull(state);
         return CutRevokedAsync(state, cancellationToken);
+    }
+
+    /// <summary>
+    /// The sessions with fresh counters. Not under the gate, like a cut: an apply in progress must not
+    /// hold up the heartbeat. When openvpn does not answer in time the last counters are reported.
+    /// </summary>
+    public async Task<IReadOnlyList<Core.Contracts.LiveSession>> LiveAsync(CancellationToken cancellationToken)
+    {
+        if (_management is { } management && _sessions.Count > 0)
+        {
+            using var timeout = new CancellationTokenSource(StatusTimeout, _time);
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+            try
+            {
+                var reply = await management.SendAsync(ManagementCommands.Status(), linked.Token);
+                if (reply is { Success: true, Lines: { } lines })
+                {
+                    _sessions.UpdateTraffic(OpenVpnStatus.ClientTraffic(lines, _logger));
+                }
+                else
+                {
+                    Log.StatusFailed(_logger, reply.Message);
+                }
+            }
+            catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            {
+                Log.StatusFailed(_logger, $"no reply within {StatusTimeout.TotalSeconds} s");
+            }
+            catch (Exception ex) when (ex is ManagementConnectionException or TimeoutException or ObjectDisposedException)
+            {
+                Log.StatusFailed(_logger, ex.Message);
+            }
+        }
+        return _sessions.Live();
     }
 
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
@@ -299,5 +336,8 @@ public sealed partial class OpenVpnReconciler : IDesiredStateReconciler, ISessio
 
         [LoggerMessage(EventId = 4314, Level = LogLevel.Warning, Message = "Cutting session {ClientId} failed: {Error}")]
         public static partial void CutFailed(ILogger logger, ulong clientId, string error);
+
+        [LoggerMessage(EventId = 4315, Level = LogLevel.Debug, Message = "Reading the sessions' byte counters (status) failed, the last ones are reported: {Error}")]
+        public static partial void StatusFailed(ILogger logger, string error);
     }
 }

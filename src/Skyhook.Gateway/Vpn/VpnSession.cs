@@ -8,4 +8,10 @@ namespace Skyhook.Gateway.Vpn;
 public sealed record VpnSession(ulong ClientId, string UserName, string? Profile, IPAddress Address, IPEndPoint? RealAddress, DateTimeOffset Since, string? SessionId = null)
 {
     public bool Established { get; set; }
+
+    /// <summary>Bytes received from the client, as of the last <c>status</c> reading (0 before the first).</summary>
+    public long BytesFromClient { get; set; }
+
+    /// <summary>Bytes sent to the client, as of the last <c>status</c> reading (0 before the first).</summary>
+    public long BytesToClient { get; set; }
 }

@@ -1,11 +1,11 @@
 using System.Collections.Concurrent;
 using Skyhook.Core.Contracts;
-using Skyhook.Gateway.Sync;
+using Skyhook.Gateway.Vpn.OpenVpn;
 
 namespace Skyhook.Gateway.Vpn;
 
 /// <summary>The live sessions by OpenVPN client id, for the heartbeat and for cutting users who lost their access.</summary>
-public sealed class VpnSessions : ILiveSessions
+public sealed class VpnSessions
 {
     private readonly ConcurrentDictionary<ulong, VpnSession> _sessions = new();
 
@@ -15,8 +15,25 @@ public sealed class VpnSessions : ILiveSessions
 
     public IReadOnlyList<LiveSession> Live() =>
         Snapshot().OrderBy(s => s.ClientId)
-            .Select(s => new LiveSession(s.SessionId ?? "", s.UserName, s.Address.ToString(), s.RealAddress?.Address.ToString(), s.Since))
+            .Select(s => new LiveSession(s.SessionId ?? "", s.UserName, s.Address.ToString(), s.RealAddress?.Address.ToString(), s.Since, s.BytesFromClient, s.BytesToClient))
             .ToList();
+
+    /// <summary>
+    /// Takes the counters of a status reading for the sessions it lists (by client id). A session it
+    /// does not list keeps its last counters: it may have been admitted after the reading.
+    /// </summary>
+    public void UpdateTraffic(IReadOnlyDictionary<ulong, ClientTraffic> traffic)
+    {
+        ArgumentNullException.ThrowIfNull(traffic);
+        foreach (var session in _sessions.Values)
+        {
+            if (traffic.TryGetValue(session.ClientId, out var counters))
+            {
+                session.BytesFromClient = counters.BytesReceived;
+                session.BytesToClient = counters.BytesSent;
+            }
+        }
+    }
 
     public void Add(VpnSession session)
     {

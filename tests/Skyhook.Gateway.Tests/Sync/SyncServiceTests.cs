@@ -209,7 +209,8 @@ public sealed class SyncServiceTests(ITestOutputHelper output) : IAsyncLifetime
     }
 
     private static readonly LiveSession Alice = new(new string('a', 32), "alice", "192.168.43.2", "198.51.100.101", DateTimeOffset.UnixEpoch);
-    private static readonly LiveSession Bob = new(new string('b', 32), "bob", "192.168.43.3", null, DateTimeOffset.UnixEpoch);
+    // Counters past 4 GiB: longs on the wire, not ints.
+    private static readonly LiveSession Bob = new(new string('b', 32), "bob", "192.168.43.3", null, DateTimeOffset.UnixEpoch, BytesFromClient: 1234, BytesToClient: 5_000_000_000);
 
     private sealed class RecordingReconciler : IDesiredStateReconciler
     {
@@ -249,7 +250,7 @@ public sealed class SyncServiceTests(ITestOutputHelper output) : IAsyncLifetime
 
     private sealed class FixedSessions(params LiveSession[] sessions) : ILiveSessions
     {
-        public IReadOnlyList<LiveSession> Live() => sessions;
+        public Task<IReadOnlyList<LiveSession>> LiveAsync(CancellationToken cancellationToken) => Task.FromResult<IReadOnlyList<LiveSession>>(sessions);
     }
 
     private sealed class StubLifetime : IHostApplicationLifetime

@@ -7,15 +7,19 @@ namespace Skyhook.Gateway.Vpn.OpenVpn;
 /// </summary>
 public sealed record ManagementCommand
 {
-    internal ManagementCommand(string text, string description)
+    internal ManagementCommand(string text, string description, bool replyHasLines = false)
     {
         Text = text;
         Description = description;
+        ReplyHasLines = replyHasLines;
     }
 
     public string Text { get; }
 
     public string Description { get; }
+
+    /// <summary>The reply is lines closed by <c>END</c> (<c>status</c>), not one SUCCESS/ERROR line; an ERROR line still ends it.</summary>
+    public bool ReplyHasLines { get; }
 
     public override string ToString() => Description;
 }

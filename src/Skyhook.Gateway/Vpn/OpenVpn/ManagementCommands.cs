@@ -73,5 +73,11 @@ public static class ManagementCommands
         return Single(string.Create(CultureInfo.InvariantCulture, $"kill {endpoint.Address}:{endpoint.Port}"));
     }
 
+    /// <summary>
+    /// <c>status 3</c>: the server's client list, routing table and global stats as tab-separated
+    /// lines closed by <c>END</c> (management-notes.txt, "COMMAND -- status"); read by <see cref="OpenVpnStatus"/>.
+    /// </summary>
+    public static ManagementCommand Status() => new("status 3\n", "status 3", replyHasLines: true);
+
     private static ManagementCommand Single(string line) => new(line + "\n", line);
 }

@@ -19,4 +19,15 @@ public sealed class ManagementLimits
     /// <summary>Most characters (names and values) in one ENV block; a bigger block is refused. Default 65536.</summary>
     [Range(256, 16 * 1024 * 1024)]
     public int MaxEnvironmentCharacters { get; init; } = 64 * 1024;
+
+    /// <summary>
+    /// Most lines in one multi-line command reply (<c>status</c>: about two per client plus a few);
+    /// a longer reply is read to its END and refused. Default 262144.
+    /// </summary>
+    [Range(16, 16 * 1024 * 1024)]
+    public int MaxReplyLines { get; init; } = 256 * 1024;
+
+    /// <summary>Most characters in one multi-line command reply; a bigger reply is read to its END and refused. Default 33554432 (32 Mi).</summary>
+    [Range(1024, 1024 * 1024 * 1024)]
+    public int MaxReplyCharacters { get; init; } = 32 * 1024 * 1024;
 }

@@ -11,7 +11,10 @@ namespace Skyhook.Gateway.Vpn.OpenVpn;
 /// FORMAT" and "The CLIENT notification") into typed events. One instance per connection: it keeps
 /// the CLIENT notification whose ENV block is being read. It never throws on input: a line it cannot
 /// use is logged (secrets hidden) and dropped, and a CLIENT block that breaks a limit is reported as
-/// <see cref="ClientNotificationRefused"/> so that a waiting client can be denied.
+/// <see cref="ClientNotificationRefused"/> so that a waiting client can be denied. The output of a
+/// command that answers with lines (<c>status</c>) is gathered up to its <c>END</c> into one
+/// <see cref="CommandReply"/>, within <see cref="ManagementLimits.MaxReplyLines"/> and
+/// <see cref="ManagementLimits.MaxReplyCharacters"/>.
 /// </summary>
 public sealed partial class ManagementParser
 {
@@ -32,6 +35,9 @@ public sealed partial class ManagementParser
     private readonly ManagementLimits _limits;
     private readonly ILogger _logger;
     private PendingBlock? _block;
+    private List<string>? _reply;
+    private int _replyCharacters;
+    private string? _replyRefusedBecause;
 
     public ManagementParser(ManagementLimits? limits = null, ILogger? logger = null)
     {
@@ -42,8 +48,11 @@ public sealed partial class ManagementParser
     /// <summary>
     /// One line without its line ending (a trailing CR is tolerated). Returns the events it
     /// completes: usually none or one; two when it cuts short an unfinished block.
+    /// <paramref name="replyHasLines"/> says that the command waiting for its reply answers with
+    /// lines closed by END (<see cref="ManagementCommand.ReplyHasLines"/>): a line that is neither
+    /// a real-time message nor SUCCESS/ERROR then starts that reply.
     /// </summary>
-    public IReadOnlyList<ManagementEvent> Feed(string line)
+    public IReadOnlyList<ManagementEvent> Feed(string line, bool replyHasLines = false)
     {
         ArgumentNullException.ThrowIfNull(line);
         if (line.EndsWith('\r'))
@@ -67,6 +76,10 @@ public sealed partial class ManagementParser
             var next = ParseLine(line);
             return abandoned is null ? next : [abandoned, .. next];
         }
+        if (_reply is not null || (replyHasLines && !line.StartsWith('>') && !IsOneLineReply(line)))
+        {
+            return ContinueReply(line);
+        }
         return ParseLine(line);
     }
 
@@ -82,11 +95,63 @@ public sealed partial class ManagementParser
         return None;
     }
 
-    /// <summary>The connection ended: an unfinished block is refused.</summary>
+    /// <summary>The connection ended: an unfinished block is refused (an unfinished reply is dropped: its command fails anyway).</summary>
     public IReadOnlyList<ManagementEvent> Complete()
     {
+        _reply = null;
         var abandoned = Abandon("the connection ended inside the block");
         return abandoned is null ? None : [abandoned];
+    }
+
+    private static bool IsOneLineReply(string line) =>
+        line.StartsWith("SUCCESS:", StringComparison.Ordinal) || line.StartsWith("ERROR:", StringComparison.Ordinal);
+
+    private IReadOnlyList<ManagementEvent> ContinueReply(string line)
+    {
+        // openvpn writes a command's output in one go, but a real-time message between its lines
+        // must still reach its consumer rather than end up in the reply.
+        if (line.StartsWith('>'))
+        {
+            return ParseLine(line);
+        }
+        var reply = _reply ??= [];
+        if (line == "END")
+        {
+            _reply = null;
+            _replyCharacters = 0;
+            if (_replyRefusedBecause is { } reason)
+            {
+                _replyRefusedBecause = null;
+                Log.ReplyRefused(_logger, reason);
+                return [new CommandReply(false, "reply refused: " + reason)];
+            }
+            return [new CommandReply(true, "", reply)];
+        }
+        if (_replyRefusedBecause is not null)
+        {
+            return None;
+        }
+        if (reply.Count >= _limits.MaxReplyLines)
+        {
+            RefuseReply($"more than {_limits.MaxReplyLines} lines");
+        }
+        else if (_replyCharacters + line.Length > _limits.MaxReplyCharacters)
+        {
+            RefuseReply($"more than {_limits.MaxReplyCharacters} characters");
+        }
+        else
+        {
+            reply.Add(line);
+            _replyCharacters += line.Length;
+        }
+        return None;
+    }
+
+    private void RefuseReply(string reason)
+    {
+        _replyRefusedBecause = reason;
+        // Keep nothing of it; memory stays bounded while the rest is read to its END.
+        _reply = [];
     }
 
     private IReadOnlyList<ManagementEvent> ParseLine(string line)
@@ -363,5 +428,8 @@ public sealed partial class ManagementParser
 
         [LoggerMessage(EventId = 4125, Level = LogLevel.Warning, Message = "CLIENT:{Kind} of client {ClientId}: {Name} is not a number")]
         public static partial void MalformedCounter(ILogger logger, string kind, ulong clientId, string name);
+
+        [LoggerMessage(EventId = 4126, Level = LogLevel.Warning, Message = "Refused a command's multi-line reply: {Reason}")]
+        public static partial void ReplyRefused(ILogger logger, string reason);
     }
 }

@@ -26,6 +26,8 @@ public sealed partial class OpenVpnManagementClient : IAsyncDisposable
     private readonly SemaphoreSlim _commandGate = new(1, 1);
     private readonly Lock _lock = new();
     private TaskCompletionSource<CommandReply>? _pending;
+    // Whether the pending command's reply is lines up to END (status); set and cleared with _pending.
+    private bool _pendingHasLines;
     private bool _closed;
     private int _disposed;
 
@@ -107,6 +109,7 @@ public sealed partial class OpenVpnManagementClient : IAsyncDisposable
                     throw new ManagementConnectionException("the OpenVPN management connection is closed");
                 }
                 _pending = reply;
+                _pendingHasLines = command.ReplyHasLines;
             }
 
             Log.Sending(_logger, command.Description);
@@ -188,7 +191,12 @@ public sealed partial class OpenVpnManagementClient : IAsyncDisposable
             var reader = new ManagementLineReader(_stream, _options.Limits.MaxLineLength + 1);
             while (await reader.ReadLineAsync(cancellationToken) is { } line)
             {
-                var events = line.Oversized ? _parser.FeedOversized(line.Length) : _parser.Feed(line.Text);
+                bool replyHasLines;
+                lock (_lock)
+                {
+                    replyHasLines = _pending is not null && _pendingHasLines;
+                }
+                var events = line.Oversized ? _parser.FeedOversized(line.Length) : _parser.Feed(line.Text, replyHasLines);
                 foreach (var item in events)
                 {
                     await DispatchAsync(item, cancellationToken);

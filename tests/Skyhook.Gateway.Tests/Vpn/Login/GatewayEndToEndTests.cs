@@ -118,6 +118,13 @@ public sealed class GatewayEndToEndTests(ITestOutputHelper output)
                 "the client pings the gateway's tunnel address", Wait, ct);
             await Eventually.True(async () => (await admin.GetAsync("/api/v1/gateways/gw1", ct)).GetProperty("sessions").GetInt32() == 1,
                 "the heartbeat reports one session", Wait, ct);
+            // The ping went through the tunnel: the next heartbeats carry openvpn's counters for it.
+            var counted = await Eventually.Get(async () =>
+            {
+                var listed = (await admin.GetAsync("/api/v1/sessions?user=alice", ct)).EnumerateArray().ToArray();
+                return listed is [var one] && one.GetProperty("bytesFromClient").GetInt64() > 0 && one.GetProperty("bytesToClient").GetInt64() > 0 ? new[] { one } : null;
+            }, "alice's session listed with bytes from and to the client", Wait, ct);
+            output.WriteLine($"alice's session: {counted[0].GetProperty("bytesFromClient").GetInt64()} bytes from, {counted[0].GetProperty("bytesToClient").GetInt64()} bytes to the client");
 
             // Disable alice in the API: her session is cut within a second.
             var clock = Stopwatch.StartNew();

@@ -185,6 +185,68 @@ public sealed class ManagementParserTests
     }
 
     [Fact]
+    public void Feed_ReplyWithLines_GatheredToEndWithNotificationsPassedThrough()
+    {
+        var parser = new ManagementParser();
+        var events = new List<ManagementEvent>();
+
+        foreach (var line in new[] { "TITLE\tOpenVPN 2.6.14", ">INFO:between", "CLIENT_LIST\tUNDEF\t1", "END", ">INFO:after" })
+        {
+            events.AddRange(parser.Feed(line, replyHasLines: true));
+        }
+
+        Assert.Equal(new ManagementNotification("INFO", "between"), events[0]);
+        var reply = Assert.IsType<CommandReply>(events[1]);
+        Assert.Equal((true, ""), (reply.Success, reply.Message));
+        Assert.Equal(["TITLE\tOpenVPN 2.6.14", "CLIENT_LIST\tUNDEF\t1"], reply.Lines);
+        Assert.Equal(new ManagementNotification("INFO", "after"), events[2]);
+    }
+
+    [Fact]
+    public void Feed_ReplyWithLinesButError_IsTheOneLineError()
+    {
+        var parser = new ManagementParser();
+
+        var reply = Assert.IsType<CommandReply>(Assert.Single(parser.Feed("ERROR: status command failed", replyHasLines: true)));
+
+        Assert.Equal((false, "status command failed", (IReadOnlyList<string>?)null), (reply.Success, reply.Message, reply.Lines));
+    }
+
+    [Fact]
+    public void Feed_ReplyWithNoLines_EmptyReply()
+    {
+        var reply = Assert.IsType<CommandReply>(Assert.Single(new ManagementParser().Feed("END", replyHasLines: true)));
+
+        Assert.Equal([], reply.Lines!);
+    }
+
+    [Fact]
+    public void Feed_LinesWithoutAReplyWaiting_IgnoredAsBefore()
+    {
+        Assert.Empty(FeedAll(new ManagementParser(), ["TITLE\tOpenVPN 2.6.14", "END"]));
+    }
+
+    [Theory]
+    [InlineData(3, 1_000_000)]
+    [InlineData(1_000, 1024)]
+    public void Feed_ReplyOverLimit_ReadToEndAndRefused(int maxLines, int maxCharacters)
+    {
+        var parser = new ManagementParser(new ManagementLimits { MaxReplyLines = maxLines, MaxReplyCharacters = maxCharacters });
+        var events = new List<ManagementEvent>();
+
+        foreach (var line in Enumerable.Range(0, 10).Select(i => "CLIENT_LIST\t" + new string('x', 200) + i).Append("END").Append("SUCCESS: next"))
+        {
+            events.AddRange(parser.Feed(line, replyHasLines: events.Count == 0));
+        }
+
+        var refused = Assert.IsType<CommandReply>(events[0]);
+        Assert.False(refused.Success);
+        Assert.StartsWith("reply refused: more than", refused.Message, StringComparison.Ordinal);
+        Assert.Null(refused.Lines);
+        Assert.Equal(new CommandReply(true, "next"), events[1]);
+    }
+
+    [Fact]
     public void Feed_ValueWithEqualsAndCommas_KeepsEverythingAfterTheFirstEquals()
     {
         var parser = new ManagementParser();

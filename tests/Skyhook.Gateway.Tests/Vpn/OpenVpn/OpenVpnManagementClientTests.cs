@@ -134,6 +134,28 @@ public sealed class OpenVpnManagementClientTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task SendAsync_Status_RepliesWithTheLinesAndTheNextCommandGetsItsOwnReply()
+    {
+        var (server, client, _) = await ConnectAsync();
+        await using var _s = server;
+        await using var _c = client;
+
+        var status = client.SendAsync(ManagementCommands.Status(), Ct);
+        Assert.Equal("status 3", await server.ReadLineAsync(Ct));
+        await server.WriteAsync("TITLE\tOpenVPN 2.6.14\r\n>CLIENT:ESTABLISHED,4\r\n>CLIENT:ENV,common_name=bob\r\n>CLIENT:ENV,END\r\n"
+            + "CLIENT_LIST\tUNDEF\t198.51.100.101:41823\t192.168.43.2\t\t20345\t18790\tx\t1\talice\t4\t0\tAES-256-GCM\r\nEND\r\n", Ct);
+        var reply = await status;
+        var kill = client.SendAsync(ManagementCommands.ClientKill(4), Ct);
+        Assert.Equal("client-kill 4", await server.ReadLineAsync(Ct));
+        await server.WriteAsync("SUCCESS: client-kill command succeeded\r\n", Ct);
+
+        Assert.Equal(2, reply.Lines!.Count);
+        Assert.Equal(new ClientTraffic(4, 20345, 18790), OpenVpnStatus.ClientTraffic(reply.Lines).Values.Single());
+        Assert.Equal(4ul, Assert.IsType<ClientEstablished>(await client.Events.ReadAsync(Ct)).ClientId);
+        Assert.Equal(new CommandReply(true, "client-kill command succeeded"), await kill);
+    }
+
+    [Fact]
     public async Task ConnectAsync_NothingListening_ThrowsManagementConnectionException()
     {
         var path = Path.Combine(Path.GetTempPath(), "ovt-none-" + Guid.NewGuid().ToString("N")[..8] + ".sock");
