@@ -11,17 +11,25 @@ namespace Skyhook.Controller.Web;
 /// </summary>
 public static class FormErrors
 {
+    /// <summary>
+    /// The messages of <paramref name="field"/> and of its items and members (<c>overlays[1].subnet</c>
+    /// under <c>overlays</c>), each naming the item when it is not the field itself.
+    /// </summary>
     public static IHtmlContent FieldError(this IHtmlHelper html, Failure? failure, string field)
     {
-        if (failure?.Fields is not { } fields || !fields.TryGetValue(field, out var messages))
-        {
-            return HtmlString.Empty;
-        }
-
         var builder = new HtmlContentBuilder();
-        foreach (var message in messages)
+        foreach (var (key, messages) in failure?.Fields ?? new Dictionary<string, string[]>())
         {
-            builder.AppendHtml($"<p class=\"field-error\" data-field=\"{HtmlEncoder.Default.Encode(field)}\">{HtmlEncoder.Default.Encode(message)}</p>");
+            if (!Covers(field, key))
+            {
+                continue;
+            }
+
+            foreach (var message in messages)
+            {
+                var where = key == field ? "" : $"<code>{HtmlEncoder.Default.Encode(key)}</code>: ";
+                builder.AppendHtml($"<p class=\"field-error\" data-field=\"{HtmlEncoder.Default.Encode(key)}\">{where}{HtmlEncoder.Default.Encode(message)}</p>");
+            }
         }
 
         return builder;
@@ -39,7 +47,7 @@ public static class FormErrors
         builder.AppendHtml($"<div class=\"form-error\" role=\"alert\"><p>{HtmlEncoder.Default.Encode(failure.Title)}</p>");
         foreach (var (field, messages) in failure.Fields ?? new Dictionary<string, string[]>())
         {
-            if (!shownFields.Contains(field))
+            if (!shownFields.Any(shown => Covers(shown, field)))
             {
                 foreach (var message in messages)
                 {
@@ -51,4 +59,7 @@ public static class FormErrors
         builder.AppendHtml("</div>");
         return builder;
     }
+
+    private static bool Covers(string field, string key) =>
+        key == field || (key.Length > field.Length && key.StartsWith(field, StringComparison.Ordinal) && key[field.Length] is '[' or '.');
 }
