@@ -17,7 +17,7 @@ SKYHOOK_PACKAGES=(
   dnsutils
 )
 
-# Arguments: further packages this caller needs (./test.sh adds postgresql and openvpn).
+# Arguments: further packages this caller needs (./test.sh adds postgresql, openvpn and chromium).
 skyhook_install_prereqs() {
   if [ "$(id -u)" -ne 0 ]; then
     echo "skyhook: run as root (it installs packages, creates network namespaces and starts dockerd)" >&2
