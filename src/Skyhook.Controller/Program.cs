@@ -22,6 +22,7 @@ builder.AddStorage();
 builder.AddAudit();
 builder.AddAuth();
 builder.AddUsers();
+builder.AddProfiles();
 builder.AddSetup();
 builder.AddGroups();
 builder.AddPki();
