@@ -23,6 +23,7 @@ builder.AddAudit();
 builder.AddAuth();
 builder.AddUsers();
 builder.AddProfiles();
+builder.AddAccess();
 builder.AddSetup();
 builder.AddGroups();
 builder.AddPki();
