@@ -40,6 +40,7 @@ public static partial class GatewaysApi
         HttpContext context,
         ControllerDbContext db,
         GroupSettingsStore store,
+        GroupService groups,
         ControllerCertificate certificate,
         AuditLog audit,
         TimeProvider time,
@@ -64,7 +65,7 @@ public static partial class GatewaysApi
             return errors.ToProblem();
         }
 
-        var groupEntity = await GroupsApi.FindAsync(db, group, cancellationToken);
+        var groupEntity = await groups.FindAsync(group, cancellationToken);
         if (groupEntity is null)
         {
             return ApiProblems.NotFound($"Gateway group '{group}'");
