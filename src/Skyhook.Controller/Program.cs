@@ -26,6 +26,7 @@ builder.AddProfiles();
 builder.AddAccess();
 builder.AddSetup();
 builder.AddGroups();
+builder.AddGateways();
 builder.AddPki();
 builder.AddGatewayApi();
 builder.AddConsole();
