@@ -27,6 +27,7 @@ builder.AddAccess();
 builder.AddSetup();
 builder.AddGroups();
 builder.AddGateways();
+builder.AddSessions();
 builder.AddPki();
 builder.AddGatewayApi();
 builder.AddConsole();
