@@ -1,5 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Skyhook.Controller.Audit;
 
 namespace Skyhook.Controller.Tests;
 
@@ -49,6 +51,88 @@ public abstract class AuditTests(ControllerFixture fixture)
         var problem = await ControllerFixture.ReadAsync(await client.GetAsync("/api/v1/audit?limit=0", Cancel), HttpStatusCode.BadRequest);
         Assert.True(problem.GetProperty("errors").TryGetProperty("limit", out _));
     }
+
+    [Fact]
+    public async Task Audit_ActorActionSubjectFilters_KeepOnlyMatchingEntries()
+    {
+        using var client = fixture.CreateAdminClient();
+        await ProfilesApiTests.CreateProfileAsync(client, "auditf-alpha");
+        var beta = await ProfilesApiTests.CreateProfileAsync(client, "auditf-beta");
+        await ControllerFixture.ReadAsync(await UsersApiTests.PutAsync(client, "/api/v1/profiles/auditf-beta", new { basePolicy = "allow-all", rules = Array.Empty<object>() }, beta.Headers.ETag!.Tag), HttpStatusCode.OK);
+
+        Assert.Equal(["profile.update", "profile.create"], await ActionsAsync(client, "?subject=AUDITF-BETA"));
+        Assert.Equal(["profile auditf-beta"], await SubjectsAsync(client, "?action=profile.update&subject=auditf-"));
+        Assert.Equal(["profile auditf-beta", "profile auditf-alpha"], await SubjectsAsync(client, "?action=profile.create&subject=auditf-"));
+        Assert.Equal(3, (await SubjectsAsync(client, $"?actor={ControllerFixture.AdminName.ToUpperInvariant()}&subject=auditf-")).Count);
+        Assert.Empty(await SubjectsAsync(client, "?actor=nobody&subject=auditf-"));
+        Assert.Empty(await SubjectsAsync(client, "?action=user.&subject=auditf-"));
+    }
+
+    [Fact]
+    public async Task Audit_TimeRange_KeepsEntriesWithinNewestFirst()
+    {
+        using var client = fixture.CreateAdminClient();
+        await ProfilesApiTests.CreateProfileAsync(client, "auditt-early");
+        fixture.Time.Advance(TimeSpan.FromMinutes(10));
+        var middle = fixture.Time.GetUtcNow();
+        await ProfilesApiTests.CreateProfileAsync(client, "auditt-middle");
+        fixture.Time.Advance(TimeSpan.FromMinutes(10));
+        await ProfilesApiTests.CreateProfileAsync(client, "auditt-late");
+
+        var at = Uri.EscapeDataString(middle.ToString("O"));
+        Assert.Equal(["profile auditt-middle"], await SubjectsAsync(client, $"?subject=auditt-&from={at}&to={at}"));
+        Assert.Equal(["profile auditt-late", "profile auditt-middle"], await SubjectsAsync(client, $"?subject=auditt-&from={at}"));
+        Assert.Equal(["profile auditt-middle", "profile auditt-early"], await SubjectsAsync(client, $"?subject=auditt-&to={at}"));
+        Assert.Equal(["profile auditt-late"], await SubjectsAsync(client, $"?subject=auditt-&from={at}&limit=1"));
+
+        var before = Uri.EscapeDataString(middle.AddSeconds(-1).ToString("O"));
+        var problem = await ControllerFixture.ReadAsync(await client.GetAsync($"/api/v1/audit?from={at}&to={before}", Cancel), HttpStatusCode.BadRequest);
+        Assert.True(problem.GetProperty("errors").TryGetProperty("to", out _));
+    }
+
+    [Fact]
+    public async Task RecentRefusals_FailedSignIns_NewestFirstWithCauseAndNothingElse()
+    {
+        using var admin = fixture.CreateAdminClient();
+        await ProfilesApiTests.CreateProfileAsync(admin, "refusal-profile", ignoreConflict: true);
+        const string password = "refused user password";
+        fixture.Secrets.Add(password);
+        await ControllerFixture.ReadAsync(await admin.PostAsJsonAsync("/api/v1/users", new { name = "refused", email = "refused@example.com", profile = "refusal-profile", password }, Cancel), HttpStatusCode.Created);
+
+        using var anonymous = fixture.CreateClient(source: "192.0.2.61");
+        await ControllerFixture.ReadAsync(await anonymous.PostAsJsonAsync("/api/v1/auth/login", new { name = "no-such-refused", password = "whatever it is", code = "123456" }, Cancel), HttpStatusCode.Unauthorized);
+        using var other = fixture.CreateClient(source: "192.0.2.62");
+        await ControllerFixture.ReadAsync(await other.PostAsJsonAsync("/api/v1/auth/login", new { name = "refused", password = "not the password", code = "123456" }, Cancel), HttpStatusCode.Unauthorized);
+        // A newer entry that is no refusal must not push the refusals out.
+        await ProfilesApiTests.CreateProfileAsync(admin, "refusal-after");
+
+        await using var scope = fixture.CreateScope();
+        var refusals = await scope.ServiceProvider.GetRequiredService<AuditQuery>().RecentRefusalsAsync(2, Cancel);
+
+        Assert.Collection(
+            refusals,
+            newest =>
+            {
+                Assert.Equal("refused", newest.User);
+                Assert.Equal("192.0.2.62", newest.Source);
+                Assert.Equal("wrong password", newest.Cause);
+            },
+            older =>
+            {
+                Assert.Equal("(no such user)", older.User);
+                Assert.Equal("192.0.2.61", older.Source);
+                Assert.Equal("no such user", older.Cause);
+            });
+        Assert.True(refusals[0].Id > refusals[1].Id);
+    }
+
+    private static async Task<List<string>> SubjectsAsync(HttpClient client, string query) =>
+        (await ControllerFixture.ReadAsync(await client.GetAsync("/api/v1/audit" + query, Cancel), HttpStatusCode.OK))
+            .EnumerateArray().Select(e => e.GetProperty("subject").GetString()!).ToList();
+
+    private static async Task<List<string>> ActionsAsync(HttpClient client, string query) =>
+        (await ControllerFixture.ReadAsync(await client.GetAsync("/api/v1/audit" + query, Cancel), HttpStatusCode.OK))
+            .EnumerateArray().Select(e => e.GetProperty("action").GetString()!).ToList();
 }
 
 [Collection(SqliteCollection.Name)]

@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Skyhook.Core.Identity;
 
@@ -122,6 +123,13 @@ public abstract class ControllerFixture(ControllerDatabase database) : IAsyncLif
     }
 
     public HttpClient CreateAdminClient(string source = "127.0.0.1") => CreateClient(AdminToken, source);
+
+    /// <summary>A request scope of the running controller, to call its services as the console does.</summary>
+    public AsyncServiceScope CreateScope()
+    {
+        RequireDatabase();
+        return _factory!.Services.CreateAsyncScope();
+    }
 
     /// <summary>Moves the clock to the next TOTP period and returns that period's code, so no code repeats.</summary>
     public string NextCode(byte[] secret)

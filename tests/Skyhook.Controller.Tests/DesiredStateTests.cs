@@ -1,5 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Skyhook.Controller.Gateways;
 using Skyhook.Core.Contracts;
 
 namespace Skyhook.Controller.Tests;
@@ -172,6 +174,45 @@ public abstract class DesiredStateTests(ControllerFixture fixture)
             fixture.Time.Advance(TimeSpan.FromMinutes(5));
             var later = await ControllerFixture.ReadAsync(await admin.GetAsync("/api/v1/gateways/ds-drift-1", Cancel), HttpStatusCode.OK);
             Assert.Equal("offline", later.GetProperty("status").GetString());
+        }
+    }
+
+    [Fact]
+    public async Task Drift_GatewaysOfOneGroupApplyDifferentStates_OnlyThatGroupDrifts()
+    {
+        using var admin = fixture.CreateAdminClient();
+        await Gateways.CreateGroupAsync(admin, "ds-split", clientPool: "192.168.40.0/22");
+        await Gateways.CreateGroupAsync(admin, "ds-even", clientPool: "192.168.40.0/22");
+        var (_, split1) = await Gateways.AddAndEnrolAsync(fixture, admin, "ds-split", "ds-split-1");
+        var (_, split2) = await Gateways.AddAndEnrolAsync(fixture, admin, "ds-split", "ds-split-2");
+        var (_, even1) = await Gateways.AddAndEnrolAsync(fixture, admin, "ds-even", "ds-even-1");
+        var (_, even2) = await Gateways.AddAndEnrolAsync(fixture, admin, "ds-even", "ds-even-2");
+        using (split1)
+        using (split2)
+        using (even1)
+        using (even2)
+        {
+            var state = await Gateways.ConfigAsync(split1);
+            var evenState = await Gateways.ConfigAsync(even1);
+            foreach (var (gateway, applied) in new[] { (split1, state), (even1, evenState), (even2, evenState) })
+            {
+                await ControllerFixture.ReadAsync(await gateway.PostAsJsonAsync("/api/v1/gateway/heartbeat", new Heartbeat(applied.Revision, applied.Hash, null, 0, "0.1.0"), Cancel), HttpStatusCode.NoContent);
+            }
+
+            await ControllerFixture.ReadAsync(await split2.PostAsJsonAsync("/api/v1/gateway/heartbeat", new Heartbeat(state.Revision - 1, new string('b', 64), null, 0, "0.1.0"), Cancel), HttpStatusCode.NoContent);
+
+            await using var scope = fixture.CreateScope();
+            var drift = await scope.ServiceProvider.GetRequiredService<GatewayService>().DriftAsync(Cancel);
+
+            var split = Assert.Single(drift, d => d.Group == "ds-split");
+            Assert.True(split.Drift);
+            Assert.Equal(["ds-split-2"], split.Drifting);
+            Assert.Equal([state.Revision - 1, state.Revision], split.AppliedRevisions);
+            Assert.Equal(state.Hash, split.DesiredHash);
+            var even = Assert.Single(drift, d => d.Group == "ds-even");
+            Assert.False(even.Drift);
+            Assert.Empty(even.Drifting);
+            Assert.Equal([evenState.Revision], even.AppliedRevisions);
         }
     }
 }

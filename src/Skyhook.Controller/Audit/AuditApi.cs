@@ -1,16 +1,15 @@
-using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.EntityFrameworkCore;
 using Skyhook.Controller.Problems;
-using Skyhook.Controller.Storage;
 
 namespace Skyhook.Controller.Audit;
 
+/// <summary>The audit log over HTTP: <see cref="AuditQuery"/> with problem details.</summary>
 public static class AuditApi
 {
     public static IHostApplicationBuilder AddAudit(this IHostApplicationBuilder builder)
     {
         builder.Services.AddScoped<AuditLog>();
+        builder.Services.AddScoped<AuditQuery>();
         return builder;
     }
 
@@ -22,33 +21,22 @@ public static class AuditApi
     }
 
     /// <summary>Newest first; <paramref name="before"/> pages back by id.</summary>
-    public static async Task<Results<Ok<List<AuditEntryView>>, ValidationProblem>> ListAsync(
-        ControllerDbContext db,
+    /// <param name="actor">The actor's name, regardless of case.</param>
+    /// <param name="action">The start of the action, such as <c>auth.</c> or <c>user.update</c>.</param>
+    /// <param name="subject">Part of the subject, regardless of case.</param>
+    /// <param name="from">Entries at or after this time (ISO 8601).</param>
+    /// <param name="to">Entries at or before this time (ISO 8601).</param>
+    public static async Task<Results<Ok<List<AuditEntryView>>, ValidationProblem, ProblemHttpResult>> ListAsync(
         long? before,
         int? limit,
-        CancellationToken cancellationToken)
-    {
-        var errors = new FieldErrors();
-        if (limit is < 1 or > 1000)
-        {
-            errors.Add("limit", "The limit must be between 1 and 1000.");
-        }
-
-        if (errors.Any)
-        {
-            return errors.ToProblem();
-        }
-
-        var query = db.Audit.AsNoTracking();
-        if (before is { } id)
-        {
-            query = query.Where(a => a.Id < id);
-        }
-
-        var rows = await query.OrderByDescending(a => a.Id).Take(limit ?? 100).ToListAsync(cancellationToken);
-        return TypedResults.Ok(rows.Select(a => new AuditEntryView(
-            a.Id, a.At, a.Actor, a.Source, a.Action, a.Subject, Parse(a.Before), Parse(a.After))).ToList());
-    }
-
-    private static JsonElement? Parse(string? json) => json is null ? null : JsonDocument.Parse(json).RootElement.Clone();
+        string? actor,
+        string? action,
+        string? subject,
+        DateTimeOffset? from,
+        DateTimeOffset? to,
+        HttpContext context,
+        AuditQuery audit,
+        CancellationToken cancellationToken) =>
+        (await audit.ListAsync(new AuditFilter(before, limit, actor, action, subject, from, to), cancellationToken))
+            .ToResult(context, TypedResults.Ok);
 }

@@ -1,24 +1,18 @@
-using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
-using Skyhook.Controller.Audit;
-using Skyhook.Controller.GatewayApi;
-using Skyhook.Controller.Groups;
+using Skyhook.Controller.Auth;
 using Skyhook.Controller.Problems;
-using Skyhook.Controller.Storage;
 using Skyhook.Core.Contracts;
 
 namespace Skyhook.Controller.Sessions;
 
-/// <summary>
-/// Live VPN sessions, for admins: the list the online gateways reported in their last heartbeats,
-/// and ending one. An ended session's token is refused from then on, and its id goes into the
-/// desired state of its group, so every gateway cuts it wherever it runs (within a second).
-/// </summary>
-public static partial class SessionsApi
+/// <summary>Live VPN sessions over HTTP, for admins: <see cref="SessionService"/> with problem details.</summary>
+public static class SessionsApi
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    public static IHostApplicationBuilder AddSessions(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddScoped<SessionService>();
+        return builder;
+    }
 
     public static IEndpointRouteBuilder MapSessionsApi(this IEndpointRouteBuilder app)
     {
@@ -29,82 +23,14 @@ public static partial class SessionsApi
     }
 
     /// <summary>The live sessions of online gateways, oldest first; <paramref name="user"/> narrows to one user.</summary>
-    public static async Task<Ok<List<SessionView>>> ListAsync(
-        string? user, ControllerDbContext db, IOptions<GatewayApiOptions> options, TimeProvider time, CancellationToken cancellationToken) =>
-        TypedResults.Ok((await LiveAsync(db, options.Value, time, cancellationToken))
-            .Where(s => user is null || string.Equals(s.View.User, user, StringComparison.OrdinalIgnoreCase))
-            .Select(s => s.View)
-            .ToList());
+    public static async Task<Ok<List<SessionView>>> ListAsync(string? user, SessionService sessions, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await sessions.ListAsync(user, cancellationToken));
 
     /// <summary>Ends a live session: its token is refused from now on and its gateway cuts it.</summary>
     public static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> EndAsync(
-        string id,
-        HttpContext context,
-        ControllerDbContext db,
-        GroupSettingsStore store,
-        AuditLog audit,
-        IOptions<GatewayApiOptions> options,
-        TimeProvider time,
-        ILoggerFactory loggers,
-        CancellationToken cancellationToken)
-    {
-        if (!VpnSessionId.IsValid(id))
-        {
-            var errors = new FieldErrors();
-            errors.Add("id", "A session id is 32 lowercase hex digits, as GET /api/v1/sessions lists them.");
-            return errors.ToProblem();
-        }
+        string id, HttpContext context, SessionService sessions, CancellationToken cancellationToken) =>
+        (await sessions.EndAsync(id, Actor.From(context), cancellationToken)).ToResult(context, _ => TypedResults.NoContent());
 
-        var live = (await LiveAsync(db, options.Value, time, cancellationToken)).FirstOrDefault(s => s.View.Id == id);
-        if (live.View is null)
-        {
-            return ApiProblems.NotFound($"Live session '{id}'");
-        }
-
-        var now = time.GetUtcNow();
-        if (!await db.EndedSessions.AnyAsync(s => s.Id == id, cancellationToken))
-        {
-            // Its token expires at most one session lifetime after the login; until then it must be refused.
-            db.EndedSessions.Add(new EndedSessionEntity
-            {
-                Id = id,
-                GroupId = live.Group.Id,
-                UserName = live.View.User,
-                ExpiresAt = now + store.Load(live.Group).SessionLifetime,
-                EndedAt = now,
-            });
-            // Ended sessions whose tokens have expired anyway need no cutting any more.
-            // (Compared here, not in SQL: SQLite cannot compare DateTimeOffset; the list is short.)
-            db.EndedSessions.RemoveRange((await db.EndedSessions.ToListAsync(cancellationToken)).Where(s => s.ExpiresAt <= now));
-            audit.Record(context, "session.end", $"session {id}", live.View, null);
-            await db.SaveChangesAsync(cancellationToken);
-            Log.SessionEnded(loggers.CreateLogger(typeof(SessionsApi)), id, live.View.User, live.View.Gateway);
-        }
-        return TypedResults.NoContent();
-    }
-
-    private static async Task<List<(SessionView View, GatewayGroupEntity Group)>> LiveAsync(
-        ControllerDbContext db, GatewayApiOptions options, TimeProvider time, CancellationToken cancellationToken)
-    {
-        var since = time.GetUtcNow() - options.OfflineAfter;
-        var gateways = await db.Gateways.AsNoTracking().Include(g => g.Group)
-            .Where(g => g.LiveSessionsJson != null && g.LastHeartbeatAt != null)
-            .ToListAsync(cancellationToken);
-        return gateways
-            .Where(g => g.LastHeartbeatAt >= since)
-            .SelectMany(g => (JsonSerializer.Deserialize<List<LiveSession>>(g.LiveSessionsJson!, Json) ?? [])
-                .Select(s => (new SessionView(s.SessionId, s.UserName, g.Name, g.Group!.Name, s.Address, s.PublicAddress, s.Since, s.BytesFromClient, s.BytesToClient), g.Group!)))
-            .OrderBy(s => s.Item1.Since)
-            .ToList();
-    }
-
-    /// <summary>The heartbeat's sessions as stored: JSON, or null when the gateway did not report them.</summary>
-    internal static string? Store(IReadOnlyList<LiveSession>? sessions) =>
-        sessions is null ? null : JsonSerializer.Serialize(sessions, Json);
-
-    private static partial class Log
-    {
-        [LoggerMessage(Hosting.ControllerEventIds.SessionEnded, LogLevel.Information, "Session {Id} of {User} on gateway {Gateway} ended by an admin.")]
-        public static partial void SessionEnded(ILogger logger, string id, string user, string gateway);
-    }
+    /// <summary>The heartbeat's sessions as stored (the gateway-facing API writes them; <see cref="SessionService"/> reads them).</summary>
+    internal static string? Store(IReadOnlyList<LiveSession>? sessions) => SessionService.Store(sessions);
 }
