@@ -11,7 +11,7 @@ namespace Skyhook.Console.Tests;
 /// whole "console" collection. Every <see cref="NewPageAsync"/> is a fresh browser context: its own
 /// cookies, as a different person at a different laptop.
 /// </summary>
-public sealed class ConsoleFixture : IAsyncLifetime
+public sealed partial class ConsoleFixture : IAsyncLifetime
 {
     /// <summary>How long an action, navigation or expectation may take before the test fails.</summary>
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(15);
@@ -44,18 +44,25 @@ public sealed class ConsoleFixture : IAsyncLifetime
             ? directory
             : Path.Combine(AppContext.BaseDirectory, "screenshots");
 
-    /// <summary>A page in a new browser context (no cookies, laptop viewport, <see cref="DefaultTimeout"/>).</summary>
-    public async Task<IPage> NewPageAsync()
+    /// <summary>
+    /// A page in a new browser context (laptop viewport, <see cref="DefaultTimeout"/>): without
+    /// cookies, or with a signed-in person's (<see cref="ConsoleAccount.StorageState"/>). It accepts
+    /// the console's "are you sure?" dialogs, as the person clicking would.
+    /// </summary>
+    public async Task<IPage> NewPageAsync(string? storageState = null)
     {
         var context = await Started(_browser).NewContextAsync(new BrowserNewContextOptions
         {
             ViewportSize = Viewport,
             Locale = "en-US",
             TimezoneId = "UTC",
+            StorageState = storageState,
         });
         context.SetDefaultTimeout((float)DefaultTimeout.TotalMilliseconds);
         context.SetDefaultNavigationTimeout((float)DefaultTimeout.TotalMilliseconds);
-        return await context.NewPageAsync();
+        var page = await context.NewPageAsync();
+        page.Dialog += async (_, dialog) => await dialog.AcceptAsync();
+        return page;
     }
 
     /// <summary>Saves a full-page PNG named <paramref name="name"/> in <see cref="ScreenshotDirectory"/>; returns its path.</summary>

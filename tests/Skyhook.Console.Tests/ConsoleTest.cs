@@ -16,9 +16,9 @@ public abstract class ConsoleTest(ConsoleFixture fixture) : IAsyncDisposable
     protected ConsoleFixture Fixture { get; } = fixture;
 
     /// <summary>A page in a fresh browser context (see <see cref="ConsoleFixture.NewPageAsync"/>), closed after the test.</summary>
-    protected async Task<IPage> NewPageAsync()
+    protected async Task<IPage> NewPageAsync(string? storageState = null)
     {
-        var page = await Fixture.NewPageAsync();
+        var page = await Fixture.NewPageAsync(storageState);
         _pages.Add(page);
         return page;
     }

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using Skyhook.Cli.Api;
 using Skyhook.Cli.Output;
+using Skyhook.Core.Formatting;
 
 namespace Skyhook.Cli.Commands;
 

@@ -160,14 +160,9 @@ public sealed partial class GatewayService(
     public async Task<Outcome<GatewayView>> DeleteAsync(string name, IfMatch ifMatch, Actor actor, CancellationToken cancellationToken)
     {
         var gateway = await FindAsync(name, cancellationToken);
-        if (gateway is null)
+        if (ifMatch.Refuses(gateway, NotFound(name), out var refused))
         {
-            return NotFound(name);
-        }
-
-        if (ifMatch.Check(gateway.Version) is { } stale)
-        {
-            return stale;
+            return refused;
         }
 
         var view = View(gateway, null, time.GetUtcNow());

@@ -50,5 +50,5 @@ public static class GatewaysApi
         (await gateways.RenewJoinTokenAsync(name, Origin(context), Actor.From(context), cancellationToken))
             .ToResult(context, TypedResults.Ok);
 
-    private static string Origin(HttpContext context) => $"{context.Request.Scheme}://{context.Request.Host}";
+    internal static string Origin(HttpContext context) => $"{context.Request.Scheme}://{context.Request.Host}";
 }

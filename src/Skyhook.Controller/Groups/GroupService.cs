@@ -63,14 +63,9 @@ public sealed class GroupService(ControllerDbContext db, GroupSettingsStore stor
     public async Task<Outcome<GroupView>> UpdateAsync(string name, GroupRequest request, IfMatch ifMatch, Actor actor, CancellationToken cancellationToken)
     {
         var group = await FindAsync(name, cancellationToken);
-        if (group is null)
+        if (ifMatch.Refuses(group, NotFound(name), out var refused))
         {
-            return NotFound(name);
-        }
-
-        if (ifMatch.Check(group.Version) is { } stale)
-        {
-            return stale;
+            return refused;
         }
 
         if (request.Name is not null && !string.Equals(request.Name, group.Name, StringComparison.Ordinal))
@@ -116,14 +111,9 @@ public sealed class GroupService(ControllerDbContext db, GroupSettingsStore stor
     public async Task<Outcome<GroupView>> DeleteAsync(string name, IfMatch ifMatch, Actor actor, CancellationToken cancellationToken)
     {
         var group = await FindAsync(name, cancellationToken);
-        if (group is null)
+        if (ifMatch.Refuses(group, NotFound(name), out var refused))
         {
-            return NotFound(name);
-        }
-
-        if (ifMatch.Check(group.Version) is { } stale)
-        {
-            return stale;
+            return refused;
         }
 
         var gateways = await db.Gateways.Where(g => g.GroupId == group.Id).OrderBy(g => g.NormalizedName).Select(g => g.Name).Take(5).ToListAsync(cancellationToken);

@@ -1,3 +1,6 @@
+using System.Diagnostics.CodeAnalysis;
+using Skyhook.Controller.Storage;
+
 namespace Skyhook.Controller.Problems;
 
 /// <summary>
@@ -25,6 +28,17 @@ public sealed class IfMatch
     public static IfMatch From(HttpContext context, bool required) => new(
         [.. context.Request.Headers.IfMatch.SelectMany(v => (v ?? string.Empty).Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))],
         required);
+
+    /// <summary>
+    /// True, with why, when the change must not go on: the row does not exist
+    /// (<paramref name="notFound"/>) or has another version than expected.
+    /// </summary>
+    public bool Refuses<T>([NotNullWhen(false)] T? row, Failure notFound, [NotNullWhen(true)] out Failure? failure)
+        where T : class, IVersioned
+    {
+        failure = row is null ? notFound : Check(row.Version);
+        return failure is not null;
+    }
 
     /// <summary>Null when the change may go on: a tag equals the row's (or is <c>*</c>), or there is none and none is required.</summary>
     public Failure? Check(long version)

@@ -65,14 +65,9 @@ public sealed class ProfileService(ControllerDbContext db, AuditLog audit, TimeP
     public async Task<Outcome<ProfileView>> UpdateAsync(string name, UpdateProfileRequest request, IfMatch ifMatch, Actor actor, CancellationToken cancellationToken)
     {
         var profile = await FindAsync(name, cancellationToken);
-        if (profile is null)
+        if (ifMatch.Refuses(profile, NotFound(name), out var refused))
         {
-            return NotFound(name);
-        }
-
-        if (ifMatch.Check(profile.Version) is { } stale)
-        {
-            return stale;
+            return refused;
         }
 
         var errors = new FieldErrors();
@@ -97,14 +92,9 @@ public sealed class ProfileService(ControllerDbContext db, AuditLog audit, TimeP
     public async Task<Outcome<ProfileView>> DeleteAsync(string name, IfMatch ifMatch, Actor actor, CancellationToken cancellationToken)
     {
         var profile = await FindAsync(name, cancellationToken);
-        if (profile is null)
+        if (ifMatch.Refuses(profile, NotFound(name), out var refused))
         {
-            return NotFound(name);
-        }
-
-        if (ifMatch.Check(profile.Version) is { } stale)
-        {
-            return stale;
+            return refused;
         }
 
         var users = await db.Users.Where(u => u.ProfileId == profile.Id).OrderBy(u => u.NormalizedName).Select(u => u.Name).Take(5).ToListAsync(cancellationToken);

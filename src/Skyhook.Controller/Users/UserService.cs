@@ -78,14 +78,9 @@ public sealed class UserService(ControllerDbContext db, PasswordHasher passwords
     public async Task<Outcome<UserView>> UpdateAsync(string name, UpdateUserRequest request, IfMatch ifMatch, Actor actor, CancellationToken cancellationToken)
     {
         var user = await FindAsync(name, cancellationToken);
-        if (user is null)
+        if (ifMatch.Refuses(user, NotFound(name), out var refused))
         {
-            return NotFound(name);
-        }
-
-        if (ifMatch.Check(user.Version) is { } stale)
-        {
-            return stale;
+            return refused;
         }
 
         var errors = new FieldErrors();
@@ -132,14 +127,9 @@ public sealed class UserService(ControllerDbContext db, PasswordHasher passwords
     public async Task<Outcome<UserView>> DeleteAsync(string name, IfMatch ifMatch, Actor actor, CancellationToken cancellationToken)
     {
         var user = await FindAsync(name, cancellationToken);
-        if (user is null)
+        if (ifMatch.Refuses(user, NotFound(name), out var refused))
         {
-            return NotFound(name);
-        }
-
-        if (ifMatch.Check(user.Version) is { } stale)
-        {
-            return stale;
+            return refused;
         }
 
         if (await IsLastAdminAsync(user, cancellationToken))
@@ -160,14 +150,9 @@ public sealed class UserService(ControllerDbContext db, PasswordHasher passwords
     public async Task<Outcome<UserView>> SetEnabledAsync(string name, bool enabled, IfMatch ifMatch, Actor actor, CancellationToken cancellationToken)
     {
         var user = await FindAsync(name, cancellationToken);
-        if (user is null)
+        if (ifMatch.Refuses(user, NotFound(name), out var refused))
         {
-            return NotFound(name);
-        }
-
-        if (ifMatch.Check(user.Version) is { } stale)
-        {
-            return stale;
+            return refused;
         }
 
         if (!enabled && await IsLastAdminAsync(user, cancellationToken))
@@ -195,14 +180,9 @@ public sealed class UserService(ControllerDbContext db, PasswordHasher passwords
     public async Task<Outcome<MfaEnrolment>> StartMfaAsync(string name, IfMatch ifMatch, Actor actor, CancellationToken cancellationToken)
     {
         var user = await FindAsync(name, cancellationToken);
-        if (user is null)
+        if (ifMatch.Refuses(user, NotFound(name), out var refused))
         {
-            return NotFound(name);
-        }
-
-        if (ifMatch.Check(user.Version) is { } stale)
-        {
-            return stale;
+            return refused;
         }
 
         if (await IsLastAdminAsync(user, cancellationToken))

@@ -19,6 +19,20 @@ public abstract class ConsolePageModel : PageModel
 
     protected Actor Actor => Actor.From(HttpContext);
 
+    /// <summary>Reads what the page shows; a failure (what it shows does not exist) is shown in its place.</summary>
+    protected virtual Task<Failure?> LoadAsync(CancellationToken cancellationToken) => Task.FromResult<Failure?>(null);
+
+    /// <summary>The page as stored now.</summary>
+    protected async Task<IActionResult> ShowAsync(CancellationToken cancellationToken) =>
+        await LoadAsync(cancellationToken) is { } missing ? Fail(missing) : Page();
+
+    /// <summary>The page as stored now, with the failure of the change that was refused beside its fields.</summary>
+    protected async Task<IActionResult> ShowAsync(Failure failure, CancellationToken cancellationToken)
+    {
+        await LoadAsync(cancellationToken);
+        return Fail(failure);
+    }
+
     /// <summary>Shows the page again with the failure, and the status the API would have answered.</summary>
     protected IActionResult Fail(Failure failure)
     {

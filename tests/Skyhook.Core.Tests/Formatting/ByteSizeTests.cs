@@ -1,6 +1,6 @@
-using Skyhook.Cli.Output;
+using Skyhook.Core.Formatting;
 
-namespace Skyhook.Cli.Tests.Output;
+namespace Skyhook.Core.Tests.Formatting;
 
 public sealed class ByteSizeTests
 {

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Skyhook.Cli.Output;
+namespace Skyhook.Core.Formatting;
 
 /// <summary>A byte count for people: "512 B", "1.2 MiB" (binary units, one decimal, invariant culture).</summary>
 public static class ByteSize
