@@ -1,5 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Skyhook.Controller.Audit;
 using Skyhook.Core.Contracts;
 
 namespace Skyhook.Controller.Tests;
@@ -115,7 +117,7 @@ public abstract class VpnAuthTests(ControllerFixture fixture)
     }
 
     [Fact]
-    public async Task Auth_AdminWithoutProfile_DeniedNamingProfile()
+    public async Task Auth_AdminWithoutProfile_DeniedNamingProfile_AndAuditedAsARefusal()
     {
         using var admin = fixture.CreateAdminClient();
         await Gateways.CreateGroupAsync(admin, "vpn-admin");
@@ -126,6 +128,10 @@ public abstract class VpnAuthTests(ControllerFixture fixture)
             Assert.False(denied.Allowed);
             Assert.Contains("no access profile", denied.Reason, StringComparison.Ordinal);
         }
+
+        await using var scope = fixture.CreateScope();
+        var refusal = Assert.Single(await scope.ServiceProvider.GetRequiredService<AuditQuery>().RecentRefusalsAsync(1, Cancel));
+        Assert.Equal((ControllerFixture.AdminName, "203.0.113.80", "no access profile"), (refusal.User, refusal.Source, refusal.Cause));
     }
 
     [Fact]

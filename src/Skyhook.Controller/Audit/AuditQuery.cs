@@ -16,6 +16,9 @@ public sealed class AuditQuery(ControllerDbContext db)
     /// <summary>What <c>SignIn</c> records for every refused sign-in, the VPN's password logins included.</summary>
     public const string LoginFailed = "auth.login-failed";
 
+    /// <summary>What <c>VpnLogins</c> records for a VPN login refused past the credentials (no profile, session ended, account disabled).</summary>
+    public const string VpnLoginRefused = "vpn.login-refused";
+
     // Time filters run in memory, a page of rows at a time: SQLite cannot compare DateTimeOffset in SQL.
     private const int Page = 500;
 
@@ -47,12 +50,12 @@ public sealed class AuditQuery(ControllerDbContext db)
         return Outcome.Ok(rows.Select(View).ToList());
     }
 
-    /// <summary>The <paramref name="count"/> most recent refused sign-ins, newest first.</summary>
+    /// <summary>The <paramref name="count"/> most recent refused sign-ins and VPN logins, newest first.</summary>
     public async Task<List<LoginRefusal>> RecentRefusalsAsync(int count, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(count, MaxLimit);
-        var rows = await db.Audit.AsNoTracking().Where(a => a.Action == LoginFailed)
+        var rows = await db.Audit.AsNoTracking().Where(a => a.Action == LoginFailed || a.Action == VpnLoginRefused)
             .OrderByDescending(a => a.Id).Take(count).ToListAsync(cancellationToken);
         return rows.Select(a => new LoginRefusal(a.Id, a.At, a.Actor, a.Source, Cause(a.After))).ToList();
     }

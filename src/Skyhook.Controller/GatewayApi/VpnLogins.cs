@@ -28,6 +28,7 @@ public sealed partial class VpnLogins(
 {
     public const string WrongCredentials = "Wrong user name, password or one-time code.";
     public const string SessionEnded = "Your session has ended; sign in again with your password and a new code.";
+    public const string NoProfile = "This account has no access profile; ask an admin to assign one.";
 
     public async Task<VpnAuthDecision> DecideAsync(GatewayEntity gateway, VpnAuthRequest request, CancellationToken cancellationToken)
     {
@@ -60,7 +61,7 @@ public sealed partial class VpnLogins(
         var profile = await ProfileNameAsync(user.ProfileId, cancellationToken);
         if (profile is null)
         {
-            return Deny(gateway, request, "This account has no access profile; ask an admin to assign one.");
+            return await RefuseAsync(gateway, request, user.Name, "no access profile", NoProfile, cancellationToken);
         }
 
         var expiresAt = time.GetUtcNow() + settings.SessionLifetime;
@@ -80,20 +81,26 @@ public sealed partial class VpnLogins(
             || claims.ExpiresAt <= time.GetUtcNow()
             || await db.EndedSessions.AnyAsync(s => s.Id == claims.Id, cancellationToken))
         {
-            return Deny(gateway, request, SessionEnded);
+            // An invalid token names no account for sure: logged, not audited against a name.
+            return claims is null
+                ? Deny(gateway, request, SessionEnded)
+                : await RefuseAsync(gateway, request, claims.User, "session token expired, ended or for another group", SessionEnded, cancellationToken);
         }
 
         var normalized = claims.User.ToLowerInvariant();
         var user = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.NormalizedName == normalized, cancellationToken);
         if (user is not { Enabled: true, MfaEnrolled: true })
         {
-            return Deny(gateway, request, user is null ? SessionEnded : !user.Enabled ? "This account is disabled." : SessionEnded);
+            return user is null
+                ? Deny(gateway, request, SessionEnded)
+                : await RefuseAsync(
+                    gateway, request, user.Name, !user.Enabled ? "account disabled" : "one-time code reset", !user.Enabled ? "This account is disabled." : SessionEnded, cancellationToken);
         }
 
         var profile = await ProfileNameAsync(user.ProfileId, cancellationToken);
         if (profile is null)
         {
-            return Deny(gateway, request, "This account has no access profile; ask an admin to assign one.");
+            return await RefuseAsync(gateway, request, user.Name, "no access profile", NoProfile, cancellationToken);
         }
 
         Log.Resumed(logger, user.Name, gateway.Name, request.PublicAddress);
@@ -111,6 +118,19 @@ public sealed partial class VpnLogins(
         settings.TunnelMode == TunnelMode.Full,
         settings.Nameservers.Select(n => n.ToString()).ToList(),
         settings.SearchDomains);
+
+    /// <summary>
+    /// Refuses an account's login for a reason past its credentials, and audits it as
+    /// <see cref="AuditQuery.VpnLoginRefused"/> so that admins see it beside failed sign-ins (which
+    /// <see cref="SignIn"/> audits itself).
+    /// </summary>
+    private async Task<VpnAuthDecision> RefuseAsync(
+        GatewayEntity gateway, VpnAuthRequest request, string user, string cause, string reason, CancellationToken cancellationToken)
+    {
+        audit.Record(user, request.PublicAddress, AuditQuery.VpnLoginRefused, $"user {user}", null, new { cause, gateway = gateway.Name });
+        await db.SaveChangesAsync(cancellationToken);
+        return Deny(gateway, request, reason);
+    }
 
     private VpnAuthDecision Deny(GatewayEntity gateway, VpnAuthRequest request, string reason)
     {
