@@ -60,6 +60,23 @@ public sealed class SecurityTests(ConsoleFixture fixture) : ConsoleTest(fixture)
     }
 
     [Fact]
+    public async Task DisabledUser_AlreadySignedIn_IsSignedOutAtTheNextPage()
+    {
+        await Fixture.GroupWithGatewayAsync();
+        var admin = await NewPageAsync((await Fixture.AdminAsync()).StorageState);
+        await AdminPages.CreateUserAsync(admin, Fixture.Url, "gina", "gina's long password", ConsoleFixture.ProfileName);
+        var page = await NewPageAsync();
+        await ConsoleAccount.FirstSignInAsync(page, Fixture.Url, "gina", "gina's long password");
+
+        await admin.GotoAsync(Fixture.Url + "/console/users/gina");
+        await admin.Locator("#disable").ClickAsync();
+        await Expect(admin.Locator("#status-disabled")).ToBeVisibleAsync();
+        await page.ReloadAsync();
+
+        await Expect(page).ToHaveURLAsync(Fixture.Url + "/signin?returnUrl=%2Fportal");
+    }
+
+    [Fact]
     public async Task AdminCookie_DoesNotOpenTheApiEither()
     {
         var page = await NewPageAsync((await Fixture.AdminAsync()).StorageState);

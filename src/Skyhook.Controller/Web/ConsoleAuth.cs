@@ -27,11 +27,13 @@ public static partial class ConsoleAuth
     public const string AdminRole = "admin";
     private const string StampClaim = "skyhook:stamp";
 
-    public static Task SignInAsync(HttpContext context, UserEntity user) =>
-        context.SignInAsync(Scheme, Principal(user, Scheme), new AuthenticationProperties { IsPersistent = false });
+    // When the password and code were checked; not the cookie's issue time, which sliding
+    // expiration moves forward on every renewal.
+    private const string SignedInClaim = "skyhook:signed-in";
 
-    public static Task StartEnrolmentAsync(HttpContext context, UserEntity user) =>
-        context.SignInAsync(EnrolScheme, Principal(user, EnrolScheme), new AuthenticationProperties { IsPersistent = false });
+    public static Task SignInAsync(HttpContext context, UserEntity user) => SignInAsync(context, user, Scheme);
+
+    public static Task StartEnrolmentAsync(HttpContext context, UserEntity user) => SignInAsync(context, user, EnrolScheme);
 
     public static bool IsAdmin(ClaimsPrincipal principal) => principal.IsInRole(AdminRole);
 
@@ -40,8 +42,10 @@ public static partial class ConsoleAuth
 
     public static string Home(bool admin) => admin ? "/console" : "/portal";
 
-    internal static void Configure(CookieAuthenticationOptions options, string cookie, ConsoleOptions console, bool enrolment)
+    internal static void Configure(CookieAuthenticationOptions options, string cookie, ConsoleOptions console, TimeProvider time, bool enrolment)
     {
+        // The cookie's expiry is checked on the controller's clock, the one the tests can move.
+        options.TimeProvider = time;
         options.Cookie.Name = cookie;
         options.Cookie.HttpOnly = true;
         options.Cookie.SameSite = SameSiteMode.Strict;
@@ -55,20 +59,23 @@ public static partial class ConsoleAuth
         options.Events.OnValidatePrincipal = context => ValidateAsync(context, enrolment);
     }
 
-    private static ClaimsPrincipal Principal(UserEntity user, string scheme)
+    private static Task SignInAsync(HttpContext context, UserEntity user, string scheme)
     {
+        var now = context.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow();
         List<Claim> claims =
         [
             new(ClaimTypes.NameIdentifier, user.Id.ToString(CultureInfo.InvariantCulture)),
             new(ClaimTypes.Name, user.Name),
             new(StampClaim, Stamp(user, scheme == EnrolScheme)),
+            new(SignedInClaim, now.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)),
         ];
         if (user.IsAdmin && scheme == Scheme)
         {
             claims.Add(new Claim(ClaimTypes.Role, AdminRole));
         }
 
-        return new ClaimsPrincipal(new ClaimsIdentity(claims, scheme));
+        var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, scheme));
+        return context.SignInAsync(scheme, principal, new AuthenticationProperties { IsPersistent = false });
     }
 
     /// <summary>
@@ -93,7 +100,8 @@ public static partial class ConsoleAuth
             : enrolment ? (user.MfaEnrolled ? "the one-time code is already enrolled" : null)
             : !user.MfaEnrolled ? "its one-time code was reset"
             : user.IsAdmin != IsAdmin(principal) ? "its admin role changed"
-            : context.Properties.IssuedUtc is not { } issued || now - issued > lifetime ? "the sign-in is older than Console:AbsoluteLifetime"
+            : !long.TryParse(principal.FindFirstValue(SignedInClaim), NumberStyles.None, CultureInfo.InvariantCulture, out var signedIn)
+                || now - DateTimeOffset.FromUnixTimeSeconds(signedIn) > lifetime ? "the sign-in is older than Console:AbsoluteLifetime"
             : null;
         if (reason is not null)
         {

@@ -1,4 +1,4 @@
-using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Options;
 
@@ -44,10 +44,10 @@ public static class ConsoleExtensions
         builder.Services.AddAuthentication()
             .AddCookie(ConsoleAuth.Scheme, _ => { })
             .AddCookie(ConsoleAuth.EnrolScheme, _ => { });
-        builder.Services.AddOptions<Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationOptions>(ConsoleAuth.Scheme)
-            .Configure<IOptions<ConsoleOptions>>((options, console) => ConsoleAuth.Configure(options, "skyhook.console", console.Value, enrolment: false));
-        builder.Services.AddOptions<Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationOptions>(ConsoleAuth.EnrolScheme)
-            .Configure<IOptions<ConsoleOptions>>((options, console) => ConsoleAuth.Configure(options, "skyhook.enrol", console.Value, enrolment: true));
+        builder.Services.AddOptions<CookieAuthenticationOptions>(ConsoleAuth.Scheme)
+            .Configure<IOptions<ConsoleOptions>, TimeProvider>((options, console, time) => ConsoleAuth.Configure(options, "skyhook.console", console.Value, time, enrolment: false));
+        builder.Services.AddOptions<CookieAuthenticationOptions>(ConsoleAuth.EnrolScheme)
+            .Configure<IOptions<ConsoleOptions>, TimeProvider>((options, console, time) => ConsoleAuth.Configure(options, "skyhook.enrol", console.Value, time, enrolment: true));
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(ConsoleAuth.AdminPolicy, policy => policy.AddAuthenticationSchemes(ConsoleAuth.Scheme).RequireRole(ConsoleAuth.AdminRole))
             .AddPolicy(ConsoleAuth.UserPolicy, policy => policy.AddAuthenticationSchemes(ConsoleAuth.Scheme).RequireAuthenticatedUser())

@@ -19,6 +19,13 @@ public abstract class ConsolePageModel : PageModel
 
     protected Actor Actor => Actor.From(HttpContext);
 
+    /// <summary>
+    /// A secret the form posted (a password, a one-time code, a token), read from the form and never
+    /// bound as a handler argument: ASP.NET Core logs handler arguments at Trace level.
+    /// </summary>
+    protected string? FormSecret(string field) =>
+        Request.HasFormContentType && Request.Form[field].ToString() is { Length: > 0 } value ? value : null;
+
     /// <summary>Reads what the page shows; a failure (what it shows does not exist) is shown in its place.</summary>
     protected virtual Task<Failure?> LoadAsync(CancellationToken cancellationToken) => Task.FromResult<Failure?>(null);
 

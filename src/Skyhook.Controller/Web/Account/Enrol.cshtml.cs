@@ -30,9 +30,9 @@ public sealed class EnrolModel(UserService users, Mfa mfa) : ConsolePageModel
         return Page();
     }
 
-    public async Task<IActionResult> OnPostAsync(string? code, CancellationToken cancellationToken)
+    public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
     {
-        var outcome = await users.ConfirmMfaAsync(Name, code, Actor, cancellationToken);
+        var outcome = await users.ConfirmMfaAsync(Name, FormSecret("code"), Actor, cancellationToken);
         var user = await users.FindAsync(Name, cancellationToken);
         if (outcome.Failure is { } failure || user is null)
         {

@@ -21,10 +21,10 @@ public sealed class SetupModel(SetupService setup, UserService users, Mfa mfa) :
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken) =>
         await setup.IsCompleteAsync(cancellationToken) ? Redirect("/signin") : Page();
 
-    public async Task<IActionResult> OnPostStartAsync(string? setupToken, string? name, string? email, string? password, CancellationToken cancellationToken)
+    public async Task<IActionResult> OnPostStartAsync(string? name, string? email, CancellationToken cancellationToken)
     {
         (Name, Email) = (name, email);
-        var outcome = await setup.StartAsync(new SetupRequest(setupToken, name, email, password), Caller.Source(HttpContext), cancellationToken);
+        var outcome = await setup.StartAsync(new SetupRequest(FormSecret("setupToken"), name, email, FormSecret("password")), Caller.Source(HttpContext), cancellationToken);
         if (outcome.Failure is { } failure)
         {
             return Fail(failure);
@@ -34,10 +34,10 @@ public sealed class SetupModel(SetupService setup, UserService users, Mfa mfa) :
         return Page();
     }
 
-    public async Task<IActionResult> OnPostConfirmAsync(string? name, string? code, CancellationToken cancellationToken)
+    public async Task<IActionResult> OnPostConfirmAsync(string? name, CancellationToken cancellationToken)
     {
         Name = name;
-        var outcome = await setup.ConfirmAsync(name, code, Caller.Source(HttpContext), cancellationToken);
+        var outcome = await setup.ConfirmAsync(name, FormSecret("code"), Caller.Source(HttpContext), cancellationToken);
         if (outcome.Failure is { } failure)
         {
             // The same secret again, so the code from the app that already scanned it works.

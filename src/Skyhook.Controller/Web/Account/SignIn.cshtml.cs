@@ -20,9 +20,11 @@ public sealed partial class SignInModel(SignIn signIn, TimeProvider time, ILogge
     public IActionResult OnGet() =>
         User.Identity is { IsAuthenticated: true, AuthenticationType: ConsoleAuth.Scheme } ? Redirect(ConsoleAuth.Home(User)) : Page();
 
-    public async Task<IActionResult> OnPostAsync(string? name, string? password, string? code, CancellationToken cancellationToken)
+    public async Task<IActionResult> OnPostAsync(string? name, CancellationToken cancellationToken)
     {
         Name = name;
+        var password = FormSecret("password");
+        var code = FormSecret("code");
         var errors = new FieldErrors();
         errors.Require("name", name);
         if (errors.Require("password", password) && password!.Length > PasswordRules.MaxLength)

@@ -26,14 +26,14 @@ public sealed class DetailModel(UserService users, ProfileService profiles, Sess
 
     public Task<IActionResult> OnGetAsync(CancellationToken cancellationToken) => ShowAsync(cancellationToken);
 
-    public Task<IActionResult> OnPostUpdateAsync(long version, string? email, string? profile, string? password, bool admin, CancellationToken cancellationToken) =>
+    public Task<IActionResult> OnPostUpdateAsync(long version, string? email, string? profile, bool admin, CancellationToken cancellationToken) =>
         ChangeAsync(
             async () =>
             {
                 var current = (await users.GetAsync(Name, cancellationToken)).Value;
                 return await users.UpdateAsync(
                     Name,
-                    new UpdateUserRequest(email, string.IsNullOrEmpty(profile) ? null : profile, current?.Enabled ?? true, admin, string.IsNullOrEmpty(password) ? null : password),
+                    new UpdateUserRequest(email, string.IsNullOrEmpty(profile) ? null : profile, current?.Enabled ?? true, admin, FormSecret("password")),
                     IfMatch.Version(version),
                     Actor,
                     cancellationToken);

@@ -19,9 +19,9 @@ public sealed class IndexModel(UserService users, ProfileService profiles) : Con
 
     public Task<IActionResult> OnGetAsync(CancellationToken cancellationToken) => ShowAsync(cancellationToken);
 
-    public async Task<IActionResult> OnPostAsync(string? name, string? email, string? profile, string? password, bool admin, CancellationToken cancellationToken)
+    public async Task<IActionResult> OnPostAsync(string? name, string? email, string? profile, bool admin, CancellationToken cancellationToken)
     {
-        Input = new CreateUserRequest(name, email, string.IsNullOrEmpty(profile) ? null : profile, password, admin);
+        Input = new CreateUserRequest(name, email, string.IsNullOrEmpty(profile) ? null : profile, FormSecret("password"), admin);
         var outcome = await users.CreateAsync(Input, Actor, cancellationToken);
         if (outcome.Failure is { } failure)
         {
