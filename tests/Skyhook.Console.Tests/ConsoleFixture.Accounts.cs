@@ -18,7 +18,7 @@ public sealed partial class ConsoleFixture
     private readonly SemaphoreSlim _shared = new(1, 1);
     private ConsoleAccount? _admin;
     private ConsoleAccount? _vpnUser;
-    private bool _group;
+    private GroupWithGateway? _groupWithGateway;
 
     /// <summary>The first admin, set up through the first-run pages; signed in.</summary>
     public Task<ConsoleAccount> AdminAsync() => OnceAsync(() => _admin, async () =>
@@ -64,7 +64,7 @@ public sealed partial class ConsoleFixture
     public async Task<(string Group, string Endpoint)> GroupWithGatewayAsync()
     {
         var admin = await AdminAsync();
-        await OnceAsync(() => _group ? admin : null, async () =>
+        var made = await OnceAsync(() => _groupWithGateway, async () =>
         {
             var page = await NewPageAsync(admin.StorageState);
             try
@@ -79,15 +79,14 @@ public sealed partial class ConsoleFixture
                 await page.GetByRole(AriaRole.Button, new() { Name = "Save group settings" }).ClickAsync();
                 await Expect(page.Locator(".notice")).ToContainTextAsync("Group settings saved");
                 await AdminPages.EnrolAsync(await AdminPages.AddGatewayAsync(page, GroupName + "-gw1", GatewayEndpoint));
-                _group = true;
-                return admin;
+                return _groupWithGateway = new GroupWithGateway(GroupName, GatewayEndpoint);
             }
             finally
             {
                 await page.Context.CloseAsync();
             }
         });
-        return (GroupName, GatewayEndpoint);
+        return (made.Group, made.Endpoint);
     }
 
     private async Task<T> OnceAsync<T>(Func<T?> existing, Func<Task<T>> make)
@@ -103,4 +102,6 @@ public sealed partial class ConsoleFixture
             _shared.Release();
         }
     }
+
+    private sealed record GroupWithGateway(string Group, string Endpoint);
 }

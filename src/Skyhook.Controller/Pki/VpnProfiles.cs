@@ -12,7 +12,7 @@ namespace Skyhook.Controller.Pki;
 /// static challenge for the one-time code. It holds no secret of the user's, so the API (for admins)
 /// and the portal (for the user) hand out the same file.
 /// </summary>
-public sealed class VpnProfiles(ControllerDbContext db, ControllerKeys keys, GroupSettingsStore store)
+public sealed class VpnProfiles(ControllerDbContext db, ControllerKeys keys, GroupSettingsStore store, GroupService groups)
 {
     public sealed record File(string FileName, string Text);
 
@@ -39,11 +39,10 @@ public sealed class VpnProfiles(ControllerDbContext db, ControllerKeys keys, Gro
         }
         else
         {
-            var normalizedGroup = group.ToLowerInvariant();
-            groupEntity = await db.GatewayGroups.AsNoTracking().FirstOrDefaultAsync(g => g.NormalizedName == normalizedGroup, cancellationToken);
+            groupEntity = await groups.FindAsync(group, cancellationToken);
             if (groupEntity is null)
             {
-                return Failure.NotFound($"Gateway group '{group}'");
+                return GroupService.NotFound(group);
             }
         }
 
