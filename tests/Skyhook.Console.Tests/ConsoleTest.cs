@@ -37,7 +37,7 @@ public abstract class ConsoleTest(ConsoleFixture fixture) : IAsyncDisposable
                 if (failed && !page.IsClosed)
                 {
                     var name = $"{TestContext.Current.Test?.TestDisplayName ?? GetType().Name}-{i + 1}";
-                    output?.WriteLine($"screenshot of page {i + 1} ({page.Url}): {await ConsoleFixture.ScreenshotAsync(page, name)}");
+                    output?.WriteLine($"screenshot of page {i + 1} ({page.Url}): {await HeadlessChromium.ScreenshotAsync(page, name)}");
                 }
             }
             catch (PlaywrightException ex)

@@ -25,7 +25,7 @@ public sealed class ConsoleWorkflowTests(ConsoleFixture fixture) : ConsoleTest(f
         await page.GotoAsync(Fixture.Url + "/console/users?q=DAN");
         await Expect(page.Locator("#users tr[data-user=dana]")).ToHaveCountAsync(1);
         await Expect(page.Locator($"#users tr[data-user={ConsoleFixture.AdminName}]")).ToHaveCountAsync(0);
-        await ConsoleFixture.ScreenshotAsync(page, "users");
+        await HeadlessChromium.ScreenshotAsync(page, "users");
 
         await page.GetByRole(AriaRole.Link, new() { Name = "dana" }).ClickAsync();
         await page.Locator("#disable").ClickAsync();
@@ -54,7 +54,7 @@ public sealed class ConsoleWorkflowTests(ConsoleFixture fixture) : ConsoleTest(f
         Assert.Equal(["allow cidr 10.0.0.0/16 tcp 80,8000:8100", "deny cidr 10.0.0.12/32 all"], await AdminPages.RulesAsync(page));
         Assert.Equal(("Refused", "Rule 1: deny cidr 10.0.0.12/32 all"), before);
         Assert.Equal(("Allowed", "Rule 1: allow cidr 10.0.0.0/16 tcp 80,8000:8100"), after);
-        await ConsoleFixture.ScreenshotAsync(page, "profile-rules-and-access-check");
+        await HeadlessChromium.ScreenshotAsync(page, "profile-rules-and-access-check");
     }
 
     [Fact]
@@ -86,7 +86,7 @@ public sealed class ConsoleWorkflowTests(ConsoleFixture fixture) : ConsoleTest(f
         await Expect(page.Locator("#overlays tr[data-overlay='0'] input[name='overlays[0].subnet']")).ToHaveValueAsync("10.0.0.0/16");
 
         var join = await AdminPages.AddGatewayAsync(page, "edge-gw1", "198.51.100.21");
-        await ConsoleFixture.ScreenshotAsync(page, "gateway-group-join-command");
+        await HeadlessChromium.ScreenshotAsync(page, "gateway-group-join-command");
         Assert.Matches(@"^skyhook-gateway join http://127\.0\.0\.1:\d+ \S+ --fingerprint sha256:[0-9a-f]{64}$", join);
         var token = join.Split(' ')[3];
         await page.ReloadAsync();

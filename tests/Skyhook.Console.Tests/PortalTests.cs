@@ -23,7 +23,7 @@ public sealed class PortalTests(ConsoleFixture fixture) : ConsoleTest(fixture)
         Assert.DoesNotContain(secret, await page.ContentAsync());
         await Expect(page.Locator("#reach tbody tr")).ToHaveCountAsync(1);
         await Expect(page.Locator("#reach")).ToContainTextAsync("container web1");
-        await ConsoleFixture.ScreenshotAsync(page, "portal");
+        await HeadlessChromium.ScreenshotAsync(page, "portal");
 
         var download = await page.RunAndWaitForDownloadAsync(() => page.Locator($"#download-{group}").ClickAsync());
         var path = Path.Combine(Directory.CreateTempSubdirectory("skyhook-ovpn-").FullName, download.SuggestedFilename);

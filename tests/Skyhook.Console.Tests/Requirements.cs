@@ -6,14 +6,10 @@ namespace Skyhook.Console.Tests;
 /// </summary>
 internal static class Requirements
 {
-    /// <summary>Debian's chromium: Playwright drives it instead of a browser it would download.</summary>
-    public const string Chromium = "/usr/bin/chromium";
-
     public static bool OnCi => !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("CI"));
 
     /// <summary>Null when the browser tests can run here; otherwise why not.</summary>
-    public static string? WhyNoChromium() =>
-        File.Exists(Chromium) ? null : $"{Chromium} is missing (apt-get install chromium)";
+    public static string? WhyNoChromium() => HeadlessChromium.WhyMissing();
 
     public static void RequireChromium()
     {

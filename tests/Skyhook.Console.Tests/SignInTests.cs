@@ -41,7 +41,7 @@ public sealed class SignInTests(ConsoleFixture fixture) : ConsoleTest(fixture)
 
         await page.GotoAsync(Fixture.Url + "/console/users");
         await Expect(page).ToHaveURLAsync(Fixture.Url + "/signin?returnUrl=%2Fconsole%2Fusers");
-        await ConsoleFixture.ScreenshotAsync(page, "signin");
+        await HeadlessChromium.ScreenshotAsync(page, "signin");
         await admin.SignInAsync(page, Fixture.Url);
 
         await Expect(page).ToHaveURLAsync(Fixture.Url + "/console/users");

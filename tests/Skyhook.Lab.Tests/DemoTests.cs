@@ -8,17 +8,19 @@ namespace Skyhook.Lab.Tests;
 /// <summary>
 /// `skyhook lab demo` end to end on a lab of its own: a real controller, a real gateway enrolled
 /// with its join command, a stock openvpn client on the desktop, and web2's page fetched through the
-/// VPN from the other node; then `skyhook lab down` leaves the host as it was found.
+/// VPN from the other node; the console and the portal in a browser with the printed credentials;
+/// then `skyhook lab down` leaves the host as it was found.
 /// </summary>
 [Collection("lab")]
-public sealed class DemoTests(ITestOutputHelper output)
+public sealed partial class DemoTests(ITestOutputHelper output)
 {
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
 
     [Fact]
-    public async Task Demo_OnALab_DesktopFetchesWeb2ThroughTheVpn_AgainReplacesIt_DownLeavesNothing()
+    public async Task Demo_OnALab_DesktopFetchesWeb2ThroughTheVpn_ConsoleAndPortalShowIt_AgainReplacesIt_DownLeavesNothing()
     {
         Requirements.RequireDemo();
+        Requirements.RequireChromium();
         var prefix = TestPrefixes.For('d');
         var before = await HostSnapshot.TakeAsync(prefix, Cancel);
         var lab = Lab.Create(new LabOptions { Prefix = prefix, Nodes = 2 });
@@ -28,6 +30,7 @@ public sealed class DemoTests(ITestOutputHelper output)
             await lab.UpAsync(progress: null, Cancel);
 
             var first = await DemoAsync(prefix, port);
+            var demoEndedAtStep = OneTimeCodes.CurrentStep;
             var demo = first.RootElement.GetProperty("demo");
             var checks = first.RootElement.GetProperty("fromDesktop").EnumerateArray().ToList();
             var web2 = demo.GetProperty("targets").EnumerateArray().Single(t => t.GetProperty("name").GetString() == "web2");
@@ -47,6 +50,8 @@ public sealed class DemoTests(ITestOutputHelper output)
 
             var status = await lab.StatusAsync(Cancel);
             Assert.Equal(new DemoStatus("http://127.0.0.1:" + port, true, true, true), status.Demo);
+
+            await BrowseAsync(demo, demoEndedAtStep, await TunnelAddressAsync(lab, prefix + "-d1"));
 
             // The credentials were printed once and are nowhere on disk: no log, no leftover credentials file.
             var secrets = new[] { "admin", "user" }

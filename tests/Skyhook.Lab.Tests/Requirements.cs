@@ -18,6 +18,9 @@ internal static class Requirements
     /// <summary>The demo also needs openvpn, curl, ping and the controller and gateway built in Release.</summary>
     public static void RequireDemo() => Require(Demo.LabDemo.WhyUnavailable());
 
+    /// <summary>Debian's chromium, for the demo's console in a browser.</summary>
+    public static void RequireChromium() => Require(HeadlessChromium.WhyMissing());
+
     private static void Require(string? whyNot)
     {
         if (whyNot is { } reason)

@@ -1,7 +1,7 @@
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
-namespace Skyhook.Console.Tests;
+namespace Skyhook.Tests.Shared;
 
 /// <summary>
 /// A person who signs in through the pages: name, password, their authenticator's codes, and the
@@ -65,7 +65,7 @@ public sealed class ConsoleAccount(string name, string password, OneTimeCodes co
         var account = new ConsoleAccount(name, password, new OneTimeCodes(await ReadSecretAsync(page)));
         if (screenshot is not null)
         {
-            await ConsoleFixture.ScreenshotAsync(page, screenshot);
+            await HeadlessChromium.ScreenshotAsync(page, screenshot);
         }
 
         await page.GetByLabel("Code from the app").FillAsync(await account.Codes.NextAsync());
