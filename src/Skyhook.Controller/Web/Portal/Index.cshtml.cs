@@ -1,5 +1,6 @@
 using System.Text;
 using Microsoft.AspNetCore.Mvc;
+using Skyhook.Controller.Gateways;
 using Skyhook.Controller.Groups;
 using Skyhook.Controller.Pki;
 using Skyhook.Controller.Problems;
@@ -12,7 +13,7 @@ namespace Skyhook.Controller.Web.Portal;
 /// The user portal: the user's own <c>.ovpn</c> per gateway group, how to connect with common
 /// clients, and what the user's profile lets them reach. Only ever the signed-in user's own data.
 /// </summary>
-public sealed class IndexModel(UserService users, ProfileService profiles, GroupService groups, VpnProfiles vpnProfiles) : ConsolePageModel
+public sealed class IndexModel(UserService users, ProfileService profiles, GroupService groups, GatewayService gateways, VpnProfiles vpnProfiles) : ConsolePageModel
 {
     public ProfileView? Profile { get; private set; }
 
@@ -35,7 +36,12 @@ public sealed class IndexModel(UserService users, ProfileService profiles, Group
 
     protected override async Task<Failure?> LoadAsync(CancellationToken cancellationToken)
     {
-        Groups = await groups.ListAsync(cancellationToken);
+        // Only groups a client can connect to: a profile needs at least one enrolled gateway.
+        var enrolled = (await gateways.ListAsync(null, cancellationToken)).Value!
+            .Where(g => g.EnrolledAt is not null)
+            .Select(g => g.Group)
+            .ToHashSet(StringComparer.OrdinalIgnoreCase);
+        Groups = (await groups.ListAsync(cancellationToken)).Where(g => enrolled.Contains(g.Name)).ToList();
         if ((await users.GetAsync(Name, cancellationToken)).Value?.Profile is { } profile)
         {
             Profile = (await profiles.GetAsync(profile, cancellationToken)).Value;
