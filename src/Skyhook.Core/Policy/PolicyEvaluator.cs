@@ -51,26 +51,18 @@ public static class PolicyEvaluator
     /// <summary>Why the target matches, as the end of an explanation; null when it does not.</summary>
     private static string? MatchTarget(RuleTarget target, Destination destination)
     {
-        var endpoint = destination.Endpoint;
+        if (!TargetMatching.Matches(target, destination.Address, destination.Endpoint))
+        {
+            return null;
+        }
+
         return target switch
         {
-            CidrTarget cidr => cidr.Range.Contains(destination.Address)
-                ? $"{destination.Subject} is in {cidr.Range}"
-                : null,
-            ContainerTarget container => endpoint?.Container == container.Name
-                ? $"{destination.Address} is container {container.Name}"
-                : null,
-            ServiceTarget service => endpoint?.Service == service.Name
-                ? $"{destination.Subject} is a task of service {service.Name}"
-                : null,
-            LabelTarget label => endpoint is not null
-                && endpoint.Labels.TryGetValue(label.Key, out var value)
-                && value == label.Value
-                ? $"{destination.Subject} has label {label.Key}={label.Value}"
-                : null,
-            NetworkTarget network => endpoint is not null && endpoint.Networks.Contains(network.Name, StringComparer.Ordinal)
-                ? $"{destination.Subject} is on network {network.Name}"
-                : null,
+            CidrTarget cidr => $"{destination.Subject} is in {cidr.Range}",
+            ContainerTarget container => $"{destination.Address} is container {container.Name}",
+            ServiceTarget service => $"{destination.Subject} is a task of service {service.Name}",
+            LabelTarget label => $"{destination.Subject} has label {label.Key}={label.Value}",
+            NetworkTarget network => $"{destination.Subject} is on network {network.Name}",
             _ => throw new ArgumentException($"Unknown target kind {target.GetType().Name}.", nameof(target)),
         };
     }
