@@ -1,0 +1,47 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Skyhook.Core.Policy.Compilation;
+
+/// <summary>
+/// The names of everything in the skyhook table. Profile names are validated elsewhere, but a chain
+/// name is an nftables identifier and a set name follows it, so neither is taken from admin input as
+/// it is: <c>p_</c>, 8 hex digits of the name's SHA-256 (distinct names stay distinct after
+/// sanitizing), then the name with anything but ASCII letters, digits and <c>_</c> turned into
+/// <c>_</c>, cut to <see cref="MaxReadablePart"/> characters so that people can still read it.
+/// </summary>
+public static class NftNames
+{
+    public const string Family = "inet";
+    public const string Table = "skyhook";
+
+    /// <summary>The base chain hooked at forward.</summary>
+    public const string ForwardChain = "forward";
+
+    /// <summary>Everything that enters through a VPN interface goes through this chain.</summary>
+    public const string FromVpnChain = "from_vpn";
+
+    public const string Sessions4 = "sessions4";
+    public const string Sessions6 = "sessions6";
+
+    public const int MaxReadablePart = 24;
+
+    public static string ProfileChain(string profileName)
+    {
+        ArgumentNullException.ThrowIfNull(profileName);
+        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(profileName)))[..8];
+        var readable = new StringBuilder(MaxReadablePart);
+        foreach (var c in profileName.Take(MaxReadablePart))
+        {
+            readable.Append(char.IsAsciiLetterOrDigit(c) || c == '_' ? c : '_');
+        }
+
+        return $"p_{hash}_{readable}";
+    }
+
+    /// <summary>The set of address . protocol . port elements for tcp and udp.</summary>
+    public static string PortsSet(string chain, bool ipv6) => chain + (ipv6 ? "_ports6" : "_ports4");
+
+    /// <summary>The set of address . protocol elements for every protocol without ports.</summary>
+    public static string ProtocolsSet(string chain, bool ipv6) => chain + (ipv6 ? "_proto6" : "_proto4");
+}
