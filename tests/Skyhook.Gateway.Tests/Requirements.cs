@@ -38,4 +38,26 @@ internal static class Requirements
             Assert.Skip(reason);
         }
     }
+
+    /// <summary>Null when nft can check a ruleset here (root for netlink, the nftables package); otherwise why not.</summary>
+    public static string? WhyNoNft()
+    {
+        if (!Posix.IsRoot)
+        {
+            return "nft --check needs root (it talks netlink to the kernel)";
+        }
+        return ExecutableSearch.Find("nft") is null ? "nft is not installed (apt-get install nftables)" : null;
+    }
+
+    public static void RequireNft()
+    {
+        if (WhyNoNft() is { } reason)
+        {
+            if (OnCi)
+            {
+                Assert.Fail("CI must run the nftables tests: " + reason);
+            }
+            Assert.Skip(reason);
+        }
+    }
 }
