@@ -7,14 +7,22 @@ using Skyhook.Lab.Controller;
 // table of one docs/BENCHMARKS.md section; bench/run.sh adds the heading and the machine.
 //   Skyhook.Bench [SECONDS] [controller|gateway]
 //   controller (issue 3): API reads and login decisions, SECONDS per scenario (default 8);
-//   gateway (issue 4): login storms through the gateway's management-socket path.
+//   gateway (issue 4): login storms through the gateway's management-socket path;
+//   policy (issue 6): a full compile of the gateway's nftables table, in process (no controller).
 var seconds = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 8;
 var section = args.Length > 1 ? args[1] : "controller";
-if (section is not ("controller" or "gateway"))
+if (section is not ("controller" or "gateway" or "policy"))
 {
-    Console.Error.WriteLine($"unknown section '{section}': controller or gateway");
+    Console.Error.WriteLine($"unknown section '{section}': controller, gateway or policy");
     return 2;
 }
+
+if (section == "policy")
+{
+    PolicyCompilerBenchmarks.Print();
+    return 0;
+}
+
 var cancel = CancellationToken.None;
 
 await using var controller = await LabController.StartAsync(IPAddress.Loopback, environment: null, cancel);
