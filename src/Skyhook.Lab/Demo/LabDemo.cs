@@ -187,6 +187,9 @@ public sealed partial class LabDemo
             running |= Daemon.IsRunning(pidFile, layout.StateDirectory);
             await Daemon.StopAsync(pidFile, layout.StateDirectory, StopGrace, cancellationToken);
         }
+        // The gateway's openvpn runs from the demo's state folder too; one left behind would hold
+        // the VPN port, and the next demo's openvpn would exit at once.
+        await Daemon.KillLeftoversAsync(layout.StateDirectory, cancellationToken);
         return running;
     }
 

@@ -79,6 +79,28 @@ public sealed record Daemon(string Program, IReadOnlyList<string> Arguments, str
         }
     }
 
+    /// <summary>
+    /// SIGKILL to every other process whose command line contains <paramref name="commandLineMark"/>,
+    /// and waits for them: what a stopped daemon's children left running (the demo gateway's openvpn,
+    /// which holds its port, when the gateway did not stop it within the grace).
+    /// </summary>
+    public static async Task KillLeftoversAsync(string commandLineMark, CancellationToken cancellationToken)
+    {
+        var self = System.Environment.ProcessId;
+        var leftovers = Directory.EnumerateDirectories("/proc")
+            .Select(d => int.TryParse(Path.GetFileName(d), NumberStyles.None, CultureInfo.InvariantCulture, out var pid) ? pid : 0)
+            .Where(pid => pid > 1 && pid != self && Mentions(pid, commandLineMark))
+            .ToList();
+        foreach (var pid in leftovers)
+        {
+            Posix.Signal(pid, Posix.SigKill);
+        }
+        for (var i = 0; i < 50 && leftovers.Any(pid => Mentions(pid, commandLineMark)); i++)
+        {
+            await Task.Delay(100, cancellationToken);
+        }
+    }
+
     public static int? ReadPid(string pidFile) =>
         File.Exists(pidFile) && int.TryParse(File.ReadAllText(pidFile).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var pid)
             ? pid
