@@ -15,6 +15,9 @@ public sealed class IndexModel(
 
     public List<GroupView> Groups { get; private set; } = [];
 
+    /// <summary>Per group, whether its gateways run its current configuration (shown in red when not).</summary>
+    public List<GroupDrift> Drift { get; private set; } = [];
+
     public int SessionCount { get; private set; }
 
     public List<LoginRefusal> Refusals { get; private set; } = [];
@@ -26,6 +29,7 @@ public sealed class IndexModel(
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
         Gateways = (await gateways.ListAsync(null, cancellationToken)).Value!;
+        Drift = GatewayService.Drift(Gateways);
         Groups = await groups.ListAsync(cancellationToken);
         SessionCount = (await sessions.ListAsync(null, cancellationToken)).Count;
         Refusals = await audit.RecentRefusalsAsync(10, cancellationToken);
