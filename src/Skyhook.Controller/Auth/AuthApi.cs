@@ -58,11 +58,7 @@ public static partial class AuthApi
         CancellationToken cancellationToken)
     {
         var errors = new FieldErrors();
-        errors.Require("name", request.Name);
-        if (errors.Require("password", request.Password) && request.Password!.Length > PasswordRules.MaxLength)
-        {
-            errors.Add("password", $"The password is at most {PasswordRules.MaxLength} characters.");
-        }
+        SignIn.RequireCredentials(errors, request.Name, request.Password);
 
         errors.Require("code", request.Code);
         var tokenName = string.IsNullOrEmpty(request.TokenName) ? "cli" : request.TokenName;

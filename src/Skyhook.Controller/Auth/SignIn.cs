@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Skyhook.Controller.Audit;
 using Skyhook.Controller.Hosting;
+using Skyhook.Controller.Problems;
 using Skyhook.Controller.Storage;
 using Skyhook.Core.Identity;
 
@@ -22,6 +23,16 @@ public sealed partial class SignIn(
     IOptions<AuthOptions> options,
     ILogger<SignIn> logger)
 {
+    /// <summary>What every sign-in form requires before a check: a name, and a password of a length a password may have.</summary>
+    public static void RequireCredentials(FieldErrors errors, string? name, string? password)
+    {
+        errors.Require("name", name);
+        if (errors.Require("password", password) && password!.Length > PasswordRules.MaxLength)
+        {
+            errors.Add("password", $"The password is at most {PasswordRules.MaxLength} characters.");
+        }
+    }
+
     /// <param name="adminOnly">True for the API: only enabled admins with MFA pass.</param>
     /// <param name="allowEnrolment">
     /// True for the console: an enabled user without MFA who gives the right password is answered

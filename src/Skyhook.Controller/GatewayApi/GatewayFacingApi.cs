@@ -239,7 +239,7 @@ public static partial class GatewayFacingApi
                 .SetProperty(g => g.AppliedHash, appliedHash)
                 .SetProperty(g => g.ApplyError, heartbeat.ApplyError)
                 .SetProperty(g => g.Sessions, heartbeat.Sessions)
-                .SetProperty(g => g.LiveSessionsJson, SessionsApi.Store(heartbeat.LiveSessions))
+                .SetProperty(g => g.LiveSessionsJson, SessionService.Store(heartbeat.LiveSessions))
                 .SetProperty(g => g.AgentVersion, heartbeat.Version),
             cancellationToken);
         return TypedResults.NoContent();

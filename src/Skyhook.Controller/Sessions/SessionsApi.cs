@@ -30,7 +30,4 @@ public static class SessionsApi
     public static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> EndAsync(
         string id, HttpContext context, SessionService sessions, CancellationToken cancellationToken) =>
         (await sessions.EndAsync(id, Actor.From(context), cancellationToken)).ToResult(context, _ => TypedResults.NoContent());
-
-    /// <summary>The heartbeat's sessions as stored (the gateway-facing API writes them; <see cref="SessionService"/> reads them).</summary>
-    internal static string? Store(IReadOnlyList<LiveSession>? sessions) => SessionService.Store(sessions);
 }

@@ -26,11 +26,7 @@ public sealed partial class SignInModel(SignIn signIn, TimeProvider time, ILogge
         var password = FormSecret("password");
         var code = FormSecret("code");
         var errors = new FieldErrors();
-        errors.Require("name", name);
-        if (errors.Require("password", password) && password!.Length > PasswordRules.MaxLength)
-        {
-            errors.Add("password", $"The password is at most {PasswordRules.MaxLength} characters.");
-        }
+        Auth.SignIn.RequireCredentials(errors, name, password);
 
         if (errors.Any)
         {
