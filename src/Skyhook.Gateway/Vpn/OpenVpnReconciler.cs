@@ -213,6 +213,8 @@ public sealed partial class OpenVpnReconciler : IDesiredStateReconciler, ISessio
             }
         }
         _ = _logins.RunAsync(_management, leases, _stopping.Token);
+        // Only now, with logins answered, does openvpn take connections (management-hold).
+        await _management.SendAsync(ManagementCommands.HoldRelease(), cancellationToken);
         _ = SuperviseAsync(child, _generation);
     }
 

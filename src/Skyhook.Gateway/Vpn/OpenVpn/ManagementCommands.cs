@@ -79,5 +79,8 @@ public static class ManagementCommands
     /// </summary>
     public static ManagementCommand Status() => new("status 3\n", "status 3", replyHasLines: true);
 
+    /// <summary><c>hold release</c>: lets an openvpn started with <c>management-hold</c> begin taking connections.</summary>
+    public static ManagementCommand HoldRelease() => Single("hold release");
+
     private static ManagementCommand Single(string line) => new(line + "\n", line);
 }

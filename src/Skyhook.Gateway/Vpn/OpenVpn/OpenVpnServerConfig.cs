@@ -110,6 +110,10 @@ public static class OpenVpnServerConfig
         text.Append("duplicate-cn\n");
         Line($"management {settings.ManagementSocketPath} unix");
         text.Append("management-client-auth\n");
+        // openvpn waits for the gateway's "hold release" before it takes connections: a client that
+        // connected before the management connection was up would be refused (AUTH_FAILED) and drop
+        // its session token, so a gateway restart would cost it a new one-time code.
+        text.Append("management-hold\n");
         Line($"keepalive {(int)settings.KeepaliveInterval.TotalSeconds} {(int)settings.KeepaliveTimeout.TotalSeconds}");
         Line($"reneg-sec {(int)settings.RenegotiationInterval.TotalSeconds}");
         text.Append("persist-key\npersist-tun\n");

@@ -207,6 +207,9 @@ internal sealed class OpenVpnTestBed : IAsyncDisposable
 
         ManagementLog = new RecordingLogger<OpenVpnManagementClient>(_output);
         Management = await OpenVpnManagementClient.ConnectAsync(settings.ManagementSocketPath, ManagementLog, null, null, cancellationToken);
+        // The rendered config holds openvpn until the management client is there (management-hold);
+        // events that arrive before a test reads them wait in Management.Events.
+        await Management.SendAsync(ManagementCommands.HoldRelease(), cancellationToken);
     }
 
     private string Write(string name, string content)
