@@ -30,7 +30,9 @@ echo "==> build"
 dotnet build Skyhook.slnx -c Release -nologo -clp:ErrorsOnly
 
 status=0
-for project in tests/*/; do
+# Every test project (tests/Shared holds sources compiled into some of them, not a project).
+for csproj in tests/*/*.csproj; do
+  project="$(dirname "$csproj")"
   name="$(basename "$project")"
   echo "==> $name"
   dotnet "$project/bin/Release/net10.0/$name.dll" -noColor -noLogo -xml "$results/$name.xml" || status=1
