@@ -199,10 +199,17 @@ public static class NftJson
             case NftInterfaceMatch iface:
                 StartMatch(json, "==");
                 json.WriteStartObject("meta");
-                json.WriteString("key", "iifname");
+                json.WriteString("key", iface.Output ? "oifname" : "iifname");
                 json.WriteEndObject();
                 json.WriteEndObject();
                 json.WriteString("right", iface.Pattern);
+                EndMatch(json);
+                break;
+            case NftFieldMatch field:
+                StartMatch(json, "==");
+                WriteFieldBody(json, field.Field);
+                json.WriteEndObject();
+                json.WriteNumber("right", field.Value);
                 EndMatch(json);
                 break;
             case NftConntrackMatch ct:

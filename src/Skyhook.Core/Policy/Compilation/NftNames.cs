@@ -18,8 +18,17 @@ public static class NftNames
     /// <summary>The base chain hooked at forward.</summary>
     public const string ForwardChain = "forward";
 
-    /// <summary>Everything that enters through a VPN interface goes through this chain.</summary>
+    /// <summary>Everything forwarded from a VPN interface goes through this chain.</summary>
     public const string FromVpnChain = "from_vpn";
+
+    /// <summary>Everything forwarded to a VPN interface goes through this chain: replies only.</summary>
+    public const string ToVpnChain = "to_vpn";
+
+    /// <summary>The base chain hooked at input: what VPN clients send to the gateway itself.</summary>
+    public const string InputChain = "input";
+
+    /// <summary>What a VPN client sends to the gateway's own addresses goes through this chain.</summary>
+    public const string ToGatewayChain = "to_gateway";
 
     public const string Sessions4 = "sessions4";
     public const string Sessions6 = "sessions6";

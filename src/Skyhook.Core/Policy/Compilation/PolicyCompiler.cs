@@ -13,9 +13,11 @@ namespace Skyhook.Core.Policy.Compilation;
 /// <code>
 /// chain forward    (hook forward, priority filter - 1, policy accept: other traffic is not ours)
 ///   iifname "tun*" jump from_vpn          (one rule per VPN interface pattern)
+///   oifname "tun*" jump to_vpn
 /// chain from_vpn
 ///   ct state established,related accept   (replies and the rest of allowed connections)
 ///   ct state invalid drop
+///   oifname "tun*" drop                   (no VPN user reaches another)
 ///   ip saddr vmap @sessions4              (client address -> goto its profile's chain)
 ///   ip6 saddr vmap @sessions6
 ///   drop                                  (an address no session holds)
@@ -24,6 +26,10 @@ namespace Skyhook.Core.Policy.Compilation;
 ///   ip daddr . meta l4proto @p_..._proto4             VERDICT
 ///   (the same two for ip6)
 ///   BASE VERDICT
+/// chain to_vpn                             (ct state established,related accept; drop)
+/// chain input      (hook input, priority filter - 1, policy accept)
+///   iifname "tun*" jump to_gateway
+/// chain to_gateway                         (the gateway itself: replies, DNS on 53, ICMP; drop)
 /// </code>
 /// A deny-all profile's sets hold what it allows and VERDICT is accept; an allow-all profile's sets
 /// hold what it denies and VERDICT is drop. The rule order is resolved here, at compile time
@@ -39,6 +45,12 @@ public static class PolicyCompiler
     /// <summary>Just before the usual filter chains, so that our drop comes first; our accept does
     /// not override anyone else's drop.</summary>
     public const int ForwardPriority = -1;
+
+    private const uint IcmpNumber = 1;
+    private const uint TcpNumber = 6;
+    private const uint UdpNumber = 17;
+    private const uint Icmpv6Number = 58;
+    private const uint DnsPort = 53;
 
     /// <exception cref="ArgumentException">Two profiles share a name, a session names a profile that is
     /// not given or shares its address with another, or an interface pattern is not a safe name.</exception>
@@ -83,18 +95,42 @@ public static class PolicyCompiler
             profileChains.Add(new NftChain(chain, null, rules));
         }
 
+        var established = new NftRule(new NftConntrackMatch(["established", "related"]), NftVerdict.Accept);
         var forward = new NftChain(
             NftNames.ForwardChain,
             new NftHook("forward", ForwardPriority, NftVerdictKind.Accept),
-            interfaces.Select(i => new NftRule(new NftInterfaceMatch(i), new NftVerdict(NftVerdictKind.Jump, NftNames.FromVpnChain))).ToArray());
+            [
+                .. interfaces.Select(i => new NftRule(new NftInterfaceMatch(i), new NftVerdict(NftVerdictKind.Jump, NftNames.FromVpnChain))),
+                .. interfaces.Select(i => new NftRule(new NftInterfaceMatch(i, Output: true), new NftVerdict(NftVerdictKind.Jump, NftNames.ToVpnChain))),
+            ]);
         var fromVpn = new NftChain(
             NftNames.FromVpnChain,
             null,
             [
-                new NftRule(new NftConntrackMatch(["established", "related"]), NftVerdict.Accept),
+                established,
                 new NftRule(new NftConntrackMatch(["invalid"]), NftVerdict.Drop),
+                // One VPN user never reaches another, whatever their profiles say.
+                .. interfaces.Select(i => new NftRule(new NftInterfaceMatch(i, Output: true), NftVerdict.Drop)),
                 new NftRule(new NftVerdictMapLookup(NftField.IpSaddr, NftNames.Sessions4)),
                 new NftRule(new NftVerdictMapLookup(NftField.Ip6Saddr, NftNames.Sessions6)),
+                new NftRule(NftVerdict.Drop),
+            ]);
+        // Nothing opens a connection towards a VPN user: only replies go back into the tunnel.
+        var toVpn = new NftChain(NftNames.ToVpnChain, null, [established, new NftRule(NftVerdict.Drop)]);
+        var inputHook = new NftChain(
+            NftNames.InputChain,
+            new NftHook("input", ForwardPriority, NftVerdictKind.Accept),
+            interfaces.Select(i => new NftRule(new NftInterfaceMatch(i), new NftVerdict(NftVerdictKind.Jump, NftNames.ToGatewayChain))).ToArray());
+        var toGateway = new NftChain(
+            NftNames.ToGatewayChain,
+            null,
+            [
+                established,
+                // The gateway's DNS; ping and ICMPv6 (neighbour discovery) for the tunnel to work.
+                new NftRule(new NftFieldMatch(NftField.L4Proto, UdpNumber), new NftFieldMatch(NftField.ThDport, DnsPort), NftVerdict.Accept),
+                new NftRule(new NftFieldMatch(NftField.L4Proto, TcpNumber), new NftFieldMatch(NftField.ThDport, DnsPort), NftVerdict.Accept),
+                new NftRule(new NftFieldMatch(NftField.L4Proto, IcmpNumber), NftVerdict.Accept),
+                new NftRule(new NftFieldMatch(NftField.L4Proto, Icmpv6Number), NftVerdict.Accept),
                 new NftRule(NftVerdict.Drop),
             ]);
 
@@ -106,7 +142,7 @@ public static class PolicyCompiler
                 new NftVerdictMap(NftNames.Sessions4, NftKeyType.Ipv4Address, sessions4),
                 new NftVerdictMap(NftNames.Sessions6, NftKeyType.Ipv6Address, sessions6),
             ],
-            [forward, fromVpn, .. profileChains]);
+            [forward, fromVpn, toVpn, inputHook, toGateway, .. profileChains]);
     }
 
     private static List<AccessProfile> SortedProfiles(IReadOnlyList<AccessProfile> profiles)

@@ -18,12 +18,23 @@ internal sealed class CompiledTableEvaluator(NftTable table)
     private readonly Dictionary<string, NftSet> _sets = table.Sets.ToDictionary(s => s.Name, StringComparer.Ordinal);
     private readonly Dictionary<string, NftVerdictMap> _maps = table.Maps.ToDictionary(m => m.Name, StringComparer.Ordinal);
 
-    /// <summary>True when the packet (a new connection) is accepted.</summary>
-    public bool Accepts(string inputInterface, IPAddress source, IPAddress destination, int protocolNumber, int? port, string connectionState = "new")
+    /// <summary>
+    /// True when the packet (a new connection, unless said otherwise) is accepted by the chain of
+    /// <paramref name="hook"/>. At the input hook a packet has no output interface.
+    /// </summary>
+    public bool Accepts(
+        string inputInterface,
+        IPAddress source,
+        IPAddress destination,
+        int protocolNumber,
+        int? port,
+        string connectionState = "new",
+        string outputInterface = "veth0",
+        string hook = "forward")
     {
-        var forward = table.Chains.Single(c => c.Hook is not null);
-        var packet = new EvaluatedPacket(inputInterface, source, destination, protocolNumber, port, connectionState);
-        var verdict = Run(forward, packet, depth: 0) ?? forward.Hook!.Policy;
+        var chain = table.Chains.Single(c => c.Hook?.Hook == hook);
+        var packet = new EvaluatedPacket(inputInterface, hook == "input" ? "" : outputInterface, source, destination, protocolNumber, port, connectionState);
+        var verdict = Run(chain, packet, depth: 0) ?? chain.Hook!.Policy;
         return verdict == NftVerdictKind.Accept;
     }
 
@@ -39,9 +50,13 @@ internal sealed class CompiledTableEvaluator(NftTable table)
                 switch (statement)
                 {
                     case NftInterfaceMatch iface:
+                        var name = iface.Output ? packet.OutputInterface : packet.Interface;
                         matched = iface.Pattern.EndsWith('*')
-                            ? packet.Interface.StartsWith(iface.Pattern[..^1], StringComparison.Ordinal)
-                            : packet.Interface == iface.Pattern;
+                            ? name.StartsWith(iface.Pattern[..^1], StringComparison.Ordinal)
+                            : name == iface.Pattern;
+                        break;
+                    case NftFieldMatch field:
+                        matched = Key([field.Field], packet) is { } fieldValue && fieldValue[0] == field.Value;
                         break;
                     case NftConntrackMatch ct:
                         matched = ct.States.Contains(packet.State);

@@ -64,7 +64,8 @@ public sealed class PolicyCompilerTests
     {
         var table = PolicyCompiler.Compile(Input([Profile("alice", BasePolicy.DenyAll)], [], [], ["skyvpn+", "tun0"]));
 
-        var patterns = table.Chains.Single(c => c.Hook is not null).Rules.Select(r => ((NftInterfaceMatch)r.Statements[0]).Pattern);
+        var patterns = table.Chains.Single(c => c.Hook?.Hook == "forward").Rules
+            .Select(r => (NftInterfaceMatch)r.Statements[0]).Where(m => !m.Output).Select(m => m.Pattern);
         Assert.Equal(["skyvpn*", "tun0"], patterns);
     }
 
@@ -115,6 +116,48 @@ public sealed class PolicyCompilerTests
         Assert.False(walker.Accepts("tun0", IPAddress.Parse("10.8.0.99"), Web1Address, 6, 80));
         // Traffic that does not come from a VPN interface is not ours to judge.
         Assert.True(walker.Accepts("eth0", IPAddress.Parse("10.8.0.99"), Web1Address, 6, 8080));
+    }
+
+    [Fact]
+    public void Compile_VpnToVpn_DroppedEvenForAllowAll()
+    {
+        var bob = IPAddress.Parse("10.8.0.3");
+        var table = PolicyCompiler.Compile(Input([Profile("open", BasePolicy.AllowAll)], [new SessionBinding(Alice, "open"), new SessionBinding(bob, "open")], []));
+        var walker = new CompiledTableEvaluator(table);
+
+        Assert.True(walker.Accepts("tun0", Alice, Web1Address, 6, 8080));
+        Assert.False(walker.Accepts("tun0", Alice, bob, 6, 22, outputInterface: "tun0"));
+        Assert.False(walker.Accepts("tun0", Alice, bob, 1, null, outputInterface: "tun0"));
+    }
+
+    [Fact]
+    public void Compile_TowardsTheTunnel_OnlyReplies()
+    {
+        var table = PolicyCompiler.Compile(Input([Profile("open", BasePolicy.AllowAll)], [new SessionBinding(Alice, "open")], []));
+        var walker = new CompiledTableEvaluator(table);
+
+        // A container (or anything behind the gateway) cannot open a connection to a VPN user.
+        Assert.False(walker.Accepts("veth0", Web1Address, Alice, 6, 22, outputInterface: "tun0"));
+        Assert.True(walker.Accepts("veth0", Web1Address, Alice, 6, 22, "established", outputInterface: "tun0"));
+        Assert.True(walker.Accepts("veth0", Web1Address, Alice, 6, 22, "related", outputInterface: "tun0"));
+    }
+
+    [Fact]
+    public void Compile_TheGatewayItself_OnlyDnsAndIcmpFromTheTunnel()
+    {
+        var table = PolicyCompiler.Compile(Input([Profile("open", BasePolicy.AllowAll)], [new SessionBinding(Alice, "open")], []));
+        var walker = new CompiledTableEvaluator(table);
+        var gateway = IPAddress.Parse("10.8.0.1");
+
+        Assert.True(walker.Accepts("tun0", Alice, gateway, 17, 53, hook: "input"));
+        Assert.True(walker.Accepts("tun0", Alice, gateway, 6, 53, hook: "input"));
+        Assert.True(walker.Accepts("tun0", Alice, gateway, 1, null, hook: "input"));
+        // ssh, the gateway's management, anything else: not even for an allow-all profile.
+        Assert.False(walker.Accepts("tun0", Alice, gateway, 6, 22, hook: "input"));
+        Assert.False(walker.Accepts("tun0", Alice, gateway, 17, 1194, hook: "input"));
+        Assert.True(walker.Accepts("tun0", Alice, gateway, 6, 22, "established", hook: "input"));
+        // The rest of the host's input is not ours.
+        Assert.True(walker.Accepts("eth0", Web1Address, gateway, 6, 22, hook: "input"));
     }
 
     [Fact]
