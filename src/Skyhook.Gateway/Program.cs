@@ -14,7 +14,9 @@ if (!builder.TryAddGatewayHost(out var problem))
     return 1;
 }
 builder.AddSync();
-// In this order: a new state cuts revoked VPN sessions before the slower host work.
+// In this order: the policy table before openvpn takes logins; a new state cuts revoked VPN
+// sessions before the slower host work.
+builder.AddPolicy();
 builder.AddOpenVpn();
 builder.AddOverlayNetworks();
 

@@ -103,11 +103,27 @@ public static class GatewayHostExtensions
         return builder;
     }
 
+    /// <summary>
+    /// The policy table (Policy/): registered before <see cref="AddOpenVpn"/>, so that the table that
+    /// drops what no session may send is in force before openvpn takes its first login. It judges the
+    /// VPN interfaces of the overlay options, in their namespace (see <see cref="AddOverlayNetworks"/>).
+    /// </summary>
+    public static IHostApplicationBuilder AddPolicy(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.TryAddSingleton<VpnSessions>();
+        builder.Services.AddSingleton<Policy.PolicyReconciler>();
+        builder.Services.AddSingleton<ISessionPolicy>(sp => sp.GetRequiredService<Policy.PolicyReconciler>());
+        builder.Services.AddSingleton<IDesiredStateReconciler>(sp => sp.GetRequiredService<Policy.PolicyReconciler>());
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<Policy.PolicyReconciler>());
+        return builder;
+    }
+
     /// <summary>The OpenVPN server, its supervisor and the login flow.</summary>
     public static IHostApplicationBuilder AddOpenVpn(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.AddSingleton<VpnSessions>();
+        builder.Services.TryAddSingleton<VpnSessions>();
         builder.Services.AddSingleton<OpenVpnReconciler>();
         builder.Services.AddSingleton<ILiveSessions>(sp => sp.GetRequiredService<OpenVpnReconciler>());
         builder.Services.AddSingleton<IDesiredStateReconciler>(sp => sp.GetRequiredService<OpenVpnReconciler>());

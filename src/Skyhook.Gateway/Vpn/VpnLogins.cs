@@ -18,11 +18,13 @@ namespace Skyhook.Gateway.Vpn;
 /// ids, addresses and reasons are logged.
 /// </summary>
 /// <param name="authorize">POST /api/v1/gateway/auth; throws <see cref="ControllerApiException"/> when there is no decision.</param>
+/// <param name="policy">Told of every session that begins or ends; a login is answered only after its binding is in force.</param>
 public sealed partial class VpnLogins(
     Func<VpnAuthRequest, CancellationToken, Task<VpnAuthDecision>> authorize,
     VpnSessions sessions,
     TimeProvider time,
-    ILogger<VpnLogins> logger)
+    ILogger<VpnLogins> logger,
+    ISessionPolicy? policy = null)
 {
     private readonly VpnSessions _sessions = sessions;
     private readonly TimeProvider _time = time;
@@ -55,6 +57,7 @@ public sealed partial class VpnLogins(
                         if (_sessions.Remove(disconnect.ClientId) is { } ended)
                         {
                             Log.SessionEnded(_logger, ended.ClientId, ended.UserName, ended.Address.ToString(), (_time.GetUtcNow() - ended.Since).TotalSeconds, disconnect.BytesReceived, disconnect.BytesSent);
+                            _ = Task.Run(() => TryBindAsync(ended.ClientId, ended.UserName, cancellationToken), CancellationToken.None);
                         }
                         break;
                 }
@@ -123,6 +126,14 @@ public sealed partial class VpnLogins(
             // Recorded before client-auth: a DISCONNECT right after it must find the session to end.
             _sessions.Add(new VpnSession(cid, request.UserName, decision.Profile, address, RealAddress(login.Environment), _time.GetUtcNow(),
                 VpnSessionId.IsValid(decision.SessionId) ? decision.SessionId : null));
+            // The address is bound to the user's profile before the client hears it may send.
+            if (!await TryBindAsync(cid, request.UserName, cancellationToken))
+            {
+                leases.Release(cid);
+                _sessions.Remove(cid);
+                await DenyAsync(management, login, request.UserName, "the gateway cannot apply your access policy; try again, and tell an admin if it persists", cancellationToken);
+                return;
+            }
             var reply = await SendAsync(management, ManagementCommands.ClientAuth(cid, login.KeyId, config), cancellationToken);
             if (reply is { Success: true })
             {
@@ -132,6 +143,7 @@ public sealed partial class VpnLogins(
             {
                 leases.Release(cid);
                 _sessions.Remove(cid);
+                await TryBindAsync(cid, request.UserName, cancellationToken);
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -141,6 +153,25 @@ public sealed partial class VpnLogins(
         {
             // A login task must never take the gateway down; openvpn times the login out itself.
             Log.LoginFailed(_logger, cid, ex.Message, ex);
+        }
+    }
+
+    /// <summary>Has the data path follow the sessions now; false (logged) when it could not.</summary>
+    private async Task<bool> TryBindAsync(ulong clientId, string userName, CancellationToken cancellationToken)
+    {
+        if (policy is null)
+        {
+            return true;
+        }
+        try
+        {
+            await policy.SessionsChangedAsync(cancellationToken);
+            return true;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            Log.BindFailed(_logger, clientId, userName, ex.Message);
+            return false;
         }
     }
 
@@ -188,6 +219,9 @@ public sealed partial class VpnLogins(
 
         [LoggerMessage(EventId = 4335, Level = LogLevel.Warning, Message = "{Command} failed: {Error}")]
         public static partial void CommandFailed(ILogger logger, string command, string error);
+
+        [LoggerMessage(EventId = 4337, Level = LogLevel.Error, Message = "Session {ClientId} of {UserName}: the policy table could not follow the sessions: {Error}")]
+        public static partial void BindFailed(ILogger logger, ulong clientId, string userName, string error);
 
         [LoggerMessage(EventId = 4336, Level = LogLevel.Information, Message = "Session {ClientId} of {UserName} ({Address}) ended after {Seconds:0} s, {BytesReceived} bytes in, {BytesSent} bytes out")]
         public static partial void SessionEnded(ILogger logger, ulong clientId, string userName, string address, double seconds, ulong? bytesReceived, ulong? bytesSent);

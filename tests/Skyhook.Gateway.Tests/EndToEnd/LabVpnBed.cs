@@ -84,7 +84,7 @@ public sealed class LabVpnBed : IAsyncDisposable
         var lab = fixture.Lab;
         _lab = lab;
         Host = await lab.AddGatewayHostAsync(3, cancellationToken);
-        Desktops = [await lab.AddDesktopAsync(1, cancellationToken), await lab.AddDesktopAsync(2, cancellationToken)];
+        Desktops = [await lab.AddDesktopAsync(1, cancellationToken), await lab.AddDesktopAsync(2, cancellationToken), await lab.AddDesktopAsync(3, cancellationToken)];
 
         _controller = await LabController.StartAsync(IPAddress.Loopback, new Dictionary<string, string> { ["Gateways__LongPollTimeout"] = "00:00:10" }, cancellationToken);
         Admin = await LabAdmin.CreateAsync(_controller, cancellationToken);
@@ -158,10 +158,10 @@ public sealed class LabVpnBed : IAsyncDisposable
         }
     }
 
-    /// <summary>A VPN user with the bed's password and an enrolled TOTP secret, on profile dev.</summary>
-    public async Task CreateUserAsync(string name, CancellationToken cancellationToken)
+    /// <summary>A VPN user with the bed's password and an enrolled TOTP secret, on <paramref name="profile"/>.</summary>
+    public async Task CreateUserAsync(string name, CancellationToken cancellationToken, string profile = "dev")
     {
-        await Admin.PostAsync("/api/v1/users", new { name, email = name + "@example.com", profile = "dev", password = Password }, cancellationToken);
+        await Admin.PostAsync("/api/v1/users", new { name, email = name + "@example.com", profile, password = Password }, cancellationToken);
         var mfa = await Admin.PostAsync($"/api/v1/users/{name}/mfa", new { }, cancellationToken);
         var secret = Base32.Decode(mfa.GetProperty("secret").GetString()!);
         var step = _totp.GetCurrentTimeStep();

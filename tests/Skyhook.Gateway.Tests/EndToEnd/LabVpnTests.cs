@@ -13,7 +13,7 @@ namespace Skyhook.Gateway.Tests.EndToEnd;
 /// Each test uses users of its own and puts the group back as it found it.
 /// </summary>
 [Collection(OverlayLabCollection.Name)]
-public sealed class LabVpnTests(OverlayLabFixture lab, LabVpnBed bed, ITestOutputHelper output) : IClassFixture<LabVpnBed>, IAsyncLifetime
+public sealed partial class LabVpnTests(OverlayLabFixture lab, LabVpnBed bed, ITestOutputHelper output) : IClassFixture<LabVpnBed>, IAsyncLifetime
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
 

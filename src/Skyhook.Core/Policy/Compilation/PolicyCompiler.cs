@@ -65,7 +65,7 @@ public static class PolicyCompiler
         }
 
         var interfaces = InterfacePatterns(input.VpnInterfaces);
-        var (sessions4, sessions6) = SessionMaps(input.Sessions, chains);
+        var sessionMaps = SessionMaps(input.Sessions, chains);
         var targets = new TargetResolver(input.Endpoints);
 
         var sets = new List<NftSet>();
@@ -138,11 +138,30 @@ public static class PolicyCompiler
             NftNames.Family,
             NftNames.Table,
             sets,
-            [
-                new NftVerdictMap(NftNames.Sessions4, NftKeyType.Ipv4Address, sessions4),
-                new NftVerdictMap(NftNames.Sessions6, NftKeyType.Ipv6Address, sessions6),
-            ],
+            sessionMaps,
             [forward, fromVpn, toVpn, inputHook, toGateway, .. profileChains]);
+    }
+
+    /// <summary>
+    /// The compiled table with its session maps holding exactly <paramref name="sessions"/>: what a
+    /// login or a logout changes, without compiling the profiles again.
+    /// </summary>
+    /// <exception cref="ArgumentException">A session names a profile the table has no chain for, or two share an address.</exception>
+    public static NftTable BindSessions(NftTable table, IReadOnlyList<SessionBinding> sessions)
+    {
+        ArgumentNullException.ThrowIfNull(table);
+        ArgumentNullException.ThrowIfNull(sessions);
+        var present = table.Chains.Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
+        var chains = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var name in sessions.Select(s => s?.ProfileName).OfType<string>())
+        {
+            if (!chains.ContainsKey(name) && NftNames.ProfileChain(name) is var chain && present.Contains(chain))
+            {
+                chains[name] = chain;
+            }
+        }
+
+        return table with { Maps = SessionMaps(sessions, chains) };
     }
 
     private static List<AccessProfile> SortedProfiles(IReadOnlyList<AccessProfile> profiles)
@@ -190,7 +209,7 @@ public static class PolicyCompiler
         return [.. result];
     }
 
-    private static (List<NftMapElement> IPv4, List<NftMapElement> IPv6) SessionMaps(
+    private static NftVerdictMap[] SessionMaps(
         IReadOnlyList<SessionBinding> sessions,
         Dictionary<string, string> chains)
     {
@@ -217,7 +236,11 @@ public static class PolicyCompiler
             }
         }
 
-        return ([.. ipv4.Values], [.. ipv6.Values]);
+        return
+        [
+            new NftVerdictMap(NftNames.Sessions4, NftKeyType.Ipv4Address, [.. ipv4.Values]),
+            new NftVerdictMap(NftNames.Sessions6, NftKeyType.Ipv6Address, [.. ipv6.Values]),
+        ];
     }
 
     /// <summary>Dual-stack sockets report IPv4 peers as ::ffff:a.b.c.d; the packet carries plain IPv4.</summary>

@@ -119,6 +119,20 @@ public sealed class PolicyCompilerTests
     }
 
     [Fact]
+    public void BindSessions_OnACompiledTable_SameAsCompilingWithThem()
+    {
+        AccessProfile[] profiles = [Profile("alice", BasePolicy.DenyAll, "allow container web1 tcp 80"), Profile("bob", BasePolicy.AllowAll)];
+        SessionBinding[] sessions = [new(Alice, "alice"), new(IPAddress.Parse("10.8.0.3"), "bob"), new(IPAddress.Parse("fd00::3"), "bob")];
+        DiscoveredEndpoint[] endpoints = [new([Web1Address], Web1)];
+
+        var bound = PolicyCompiler.BindSessions(PolicyCompiler.Compile(Input(profiles, [], endpoints)), sessions);
+
+        Assert.Equal(NftJson.Render(PolicyCompiler.Compile(Input(profiles, sessions, endpoints))), NftJson.Render(bound));
+        var error = Assert.Throws<ArgumentException>(() => PolicyCompiler.BindSessions(bound, [new SessionBinding(Alice, "carol")]));
+        Assert.Contains("'carol'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Compile_VpnToVpn_DroppedEvenForAllowAll()
     {
         var bob = IPAddress.Parse("10.8.0.3");

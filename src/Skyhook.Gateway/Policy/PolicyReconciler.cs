@@ -1,0 +1,207 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Skyhook.Core.Policy.Compilation;
+using Skyhook.Gateway.Discovery;
+using Skyhook.Gateway.Overlay;
+using Skyhook.Gateway.Sync;
+using Skyhook.Gateway.Vpn;
+using Skyhook.Linux;
+
+namespace Skyhook.Gateway.Policy;
+
+/// <summary>
+/// Keeps the table <c>inet skyhook</c> on what the desired state (profiles, which user has which),
+/// the live sessions and discovery (the containers' addresses) say, compiled by
+/// <see cref="PolicyCompiler"/>. Three things change it, one at a time:
+/// <list type="bullet">
+/// <item>a desired state: profiles compiled again; a resync of the same revision replaces the
+/// whole table, so a hand edit or a lost table converges;</item>
+/// <item>a login or logout (<see cref="ISessionPolicy"/>): only the session maps change, and the
+/// login is answered after the new binding is in force;</item>
+/// <item>discovery: a container that starts, stops or moves changes only the sets.</item>
+/// </list>
+/// Each change is applied as one nft transaction. After a change that may take away access, the
+/// connections it no longer allows are cut (conntrack).
+/// </summary>
+public sealed partial class PolicyReconciler : IDesiredStateReconciler, ISessionPolicy, IHostedService, IDisposable
+{
+    private readonly VpnSessions _sessions;
+    private readonly IEndpointSource? _endpoints;
+    private readonly NftablesRunner _nft;
+    private readonly IReadOnlyList<string> _interfaces;
+    private readonly ILogger _logger;
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly CancellationTokenSource _stopping = new();
+    private ValidatedState? _state;
+    private NftTable? _compiled;
+    private long _compiledRevision = -1;
+    private long _compiledEndpoints = -1;
+    private NftTable? _applied;
+    private string? _appliedText;
+    private Task? _following;
+
+    public PolicyReconciler(
+        IOptions<OverlayOptions> options,
+        VpnSessions sessions,
+        ProcessRunner runner,
+        ILogger<PolicyReconciler> logger,
+        IEndpointSource? endpoints = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _sessions = sessions;
+        _endpoints = endpoints;
+        _nft = new NftablesRunner(runner, options.Value.HostNetworkNamespace);
+        _interfaces = options.Value.VpnInterfaces;
+        _logger = logger;
+    }
+
+    public string Name => "policy";
+
+    /// <summary>The table now in force, as this process applied it; null before the first apply.</summary>
+    public NftTable? Applied => _applied;
+
+    public async Task ApplyAsync(ValidatedState state, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            // The same revision again is a resync: the whole table is written, whatever the host holds now.
+            var resync = _state is { } current && current.Revision == state.Revision && current.Hash == state.Hash;
+            _state = state;
+            await ConvergeAsync(resync ? "resync" : $"revision {state.Revision}", replace: resync, cancellationToken);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public async Task SessionsChangedAsync(CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            if (_state is not null)
+            {
+                await ConvergeAsync("sessions", replace: false, cancellationToken);
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (_endpoints is not null)
+        {
+            _following = FollowEndpointsAsync(_endpoints, _stopping.Token);
+        }
+        return Task.CompletedTask;
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await _stopping.CancelAsync();
+        if (_following is { } following)
+        {
+            await following.WaitAsync(cancellationToken);
+        }
+    }
+
+    public void Dispose()
+    {
+        _stopping.Dispose();
+        _gate.Dispose();
+    }
+
+    // Under the gate.
+    private async Task ConvergeAsync(string reason, bool replace, CancellationToken cancellationToken)
+    {
+        var state = _state!;
+        var endpoints = _endpoints?.Current ?? EndpointSnapshot.Empty;
+        if (_compiled is null || _compiledRevision != state.Revision || _compiledEndpoints != endpoints.Version)
+        {
+            _compiled = PolicyCompiler.Compile(new PolicyCompilationInput([.. state.Profiles.Values], [], endpoints.Endpoints, _interfaces));
+            _compiledRevision = state.Revision;
+            _compiledEndpoints = endpoints.Version;
+        }
+
+        var next = PolicyCompiler.BindSessions(_compiled, Bindings(state));
+        // TODO(nftdiff): only the elements that changed, once NftJson renders a change.
+        var transaction = NftJson.Render(next);
+        if (!replace && transaction == _appliedText)
+        {
+            return;
+        }
+
+        await _nft.ApplyAsync(transaction, cancellationToken);
+        _applied = next;
+        _appliedText = transaction;
+        Log.Applied(_logger, reason, next.Maps.Sum(m => m.Elements.Count), transaction.Length);
+    }
+
+    /// <summary>
+    /// Each session's address, bound to the profile the desired state gives its user now (so moving a
+    /// user to another profile reaches live sessions). A disabled or unknown user, or one without a
+    /// profile, is bound to nothing: the table drops their packets.
+    /// </summary>
+    private List<SessionBinding> Bindings(ValidatedState state)
+    {
+        var bindings = new List<SessionBinding>();
+        foreach (var session in _sessions.Snapshot())
+        {
+            if (state.Users.TryGetValue(session.UserName, out var user) && user.Enabled
+                && user.Profile is { } profile && state.Profiles.ContainsKey(profile))
+            {
+                bindings.Add(new SessionBinding(session.Address, state.Profiles[profile].Name));
+            }
+        }
+        return bindings;
+    }
+
+    private async Task FollowEndpointsAsync(IEndpointSource endpoints, CancellationToken cancellationToken)
+    {
+        var seen = endpoints.Current.Version;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                seen = (await endpoints.WaitForChangeAsync(seen, cancellationToken)).Version;
+                await _gate.WaitAsync(cancellationToken);
+                try
+                {
+                    if (_state is not null)
+                    {
+                        await ConvergeAsync($"containers (discovery {seen})", replace: false, cancellationToken);
+                    }
+                }
+                finally
+                {
+                    _gate.Release();
+                }
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex) when (ex is ProcessFailedException or ArgumentException or InvalidOperationException)
+            {
+                // The last table stays in force; the next change or resync tries again.
+                Log.FollowFailed(_logger, ex.Message);
+            }
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 4650, Level = LogLevel.Information, Message = "Policy table applied for {Reason}: {Sessions} sessions bound, {Bytes} bytes of nft transaction")]
+        public static partial void Applied(ILogger logger, string reason, int sessions, int bytes);
+
+        [LoggerMessage(EventId = 4651, Level = LogLevel.Warning, Message = "Following the containers into the policy table failed (the last table stays in force): {Error}")]
+        public static partial void FollowFailed(ILogger logger, string error);
+    }
+}
