@@ -60,4 +60,36 @@ internal static class Requirements
             Assert.Skip(reason);
         }
     }
+
+    /// <summary>
+    /// Null when conntrack entries can be listed and deleted in network namespaces here, with real
+    /// traffic through them (root, conntrack, nft, ip, nsenter, busybox's nc); otherwise why not.
+    /// </summary>
+    public static string? WhyNoConntrack()
+    {
+        if (!Posix.IsRoot)
+        {
+            return "the conntrack tests need root (network namespaces, nftables, the conntrack table)";
+        }
+        foreach (var (tool, package) in new[] { ("conntrack", "conntrack"), ("nft", "nftables"), ("ip", "iproute2"), ("nsenter", "util-linux"), ("busybox", "busybox-static") })
+        {
+            if (ExecutableSearch.Find(tool) is null)
+            {
+                return $"{tool} is not installed (apt-get install {package})";
+            }
+        }
+        return null;
+    }
+
+    public static void RequireConntrack()
+    {
+        if (WhyNoConntrack() is { } reason)
+        {
+            if (OnCi)
+            {
+                Assert.Fail("CI must run the conntrack tests: " + reason);
+            }
+            Assert.Skip(reason);
+        }
+    }
 }
