@@ -8,7 +8,7 @@ SKYHOOK_PACKAGES=(
   busybox-static   # the lab's image, built without a registry
   iproute2         # namespaces, veths, bridges
   nftables         # lab NAT; later the gateway's policy
-  conntrack        # later: cutting connections no longer allowed
+  conntrack        # cutting connections the policy no longer allows
   util-linux       # nsenter, setpriv
   procps           # sysctl
   dropbear-bin     # ssh into lab containers (busybox has no ssh server)

@@ -21,14 +21,18 @@ namespace Skyhook.Gateway.Policy;
 /// login is answered after the new binding is in force;</item>
 /// <item>discovery: a container that starts, stops or moves changes only the sets.</item>
 /// </list>
-/// Each change is applied as one nft transaction. After a change that may take away access, the
-/// connections it no longer allows are cut (conntrack).
+/// Each change is applied as one nft transaction. After every change but a login, and at every
+/// resync, the connections the table no longer allows are cut (<see cref="ConntrackCutter"/>): the
+/// table accepts established connections first, so without the cut they would carry on.
 /// </summary>
 public sealed partial class PolicyReconciler : IDesiredStateReconciler, ISessionPolicy, IHostedService, IDisposable
 {
+    private const string SessionsReason = "sessions";
+
     private readonly VpnSessions _sessions;
     private readonly IEndpointSource? _endpoints;
     private readonly NftablesRunner _nft;
+    private readonly ConntrackCutter _conntrack;
     private readonly IReadOnlyList<string> _interfaces;
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _gate = new(1, 1);
@@ -39,21 +43,24 @@ public sealed partial class PolicyReconciler : IDesiredStateReconciler, ISession
     private long _compiledEndpoints = -1;
     private NftTable? _applied;
     private string? _appliedText;
+    private HashSet<System.Net.IPAddress> _bound = [];
     private Task? _following;
 
     public PolicyReconciler(
         IOptions<OverlayOptions> options,
         VpnSessions sessions,
         ProcessRunner runner,
-        ILogger<PolicyReconciler> logger,
+        ILoggerFactory loggers,
         IEndpointSource? endpoints = null)
     {
+        ArgumentNullException.ThrowIfNull(loggers);
         ArgumentNullException.ThrowIfNull(options);
         _sessions = sessions;
         _endpoints = endpoints;
         _nft = new NftablesRunner(runner, options.Value.HostNetworkNamespace);
+        _conntrack = new ConntrackCutter(runner, loggers.CreateLogger<ConntrackCutter>(), options.Value.HostNetworkNamespace);
         _interfaces = options.Value.VpnInterfaces;
-        _logger = logger;
+        _logger = loggers.CreateLogger<PolicyReconciler>();
     }
 
     public string Name => "policy";
@@ -85,7 +92,7 @@ public sealed partial class PolicyReconciler : IDesiredStateReconciler, ISession
         {
             if (_state is not null)
             {
-                await ConvergeAsync("sessions", replace: false, cancellationToken);
+                await ConvergeAsync(SessionsReason, replace: false, cancellationToken);
             }
         }
         finally
@@ -130,18 +137,27 @@ public sealed partial class PolicyReconciler : IDesiredStateReconciler, ISession
             _compiledEndpoints = endpoints.Version;
         }
 
-        var next = PolicyCompiler.BindSessions(_compiled, Bindings(state));
+        var bindings = Bindings(state);
+        var next = PolicyCompiler.BindSessions(_compiled, bindings);
         // TODO(nftdiff): only the elements that changed, once NftJson renders a change.
         var transaction = NftJson.Render(next);
-        if (!replace && transaction == _appliedText)
+        if (replace || transaction != _appliedText)
         {
-            return;
+            await _nft.ApplyAsync(transaction, cancellationToken);
+            _applied = next;
+            _appliedText = transaction;
+            Log.Applied(_logger, reason, bindings.Count, transaction.Length);
         }
 
-        await _nft.ApplyAsync(transaction, cancellationToken);
-        _applied = next;
-        _appliedText = transaction;
-        Log.Applied(_logger, reason, next.Maps.Sum(m => m.Elements.Count), transaction.Length);
+        // Logins alone take nothing away: they are answered without waiting for a conntrack pass.
+        var bound = bindings.Select(b => b.ClientAddress).ToHashSet();
+        var onlyAdded = reason == SessionsReason && _bound.IsSubsetOf(bound);
+        _bound = bound;
+        if (!onlyAdded)
+        {
+            var applied = new PolicyCompilationInput([.. state.Profiles.Values], bindings, endpoints.Endpoints, _interfaces);
+            await _conntrack.CutAsync(ConntrackPolicy.From(applied, [state.ClientBlock], [state.ClientBlock.AddressAt(1)]), cancellationToken);
+        }
     }
 
     /// <summary>

@@ -36,7 +36,7 @@ public sealed class PolicyReconcilerTests : IAsyncLifetime
             Options.Create(new OverlayOptions { HostNetworkNamespace = _namespace, VpnInterfaces = ["skyvpn+"] }),
             _sessions,
             _runner,
-            NullLogger<PolicyReconciler>.Instance);
+            NullLoggerFactory.Instance);
     }
 
     public async ValueTask DisposeAsync()
