@@ -5,22 +5,31 @@ using Skyhook.Lab.Controller;
 
 // Benchmarks against a real controller process on loopback, set up through its API. Prints the
 // table of one docs/BENCHMARKS.md section; bench/run.sh adds the heading and the machine.
-//   Skyhook.Bench [SECONDS] [controller|gateway]
+//   Skyhook.Bench [SECONDS] [controller|gateway|policy|propagation|probe]
 //   controller (issue 3): API reads and login decisions, SECONDS per scenario (default 8);
 //   gateway (issue 4): login storms through the gateway's management-socket path;
-//   policy (issue 6): a full compile of the gateway's nftables table, in process (no controller).
+//   policy (issue 6): a full compile of the gateway's nftables table, in process (no controller);
+//   propagation [PAUSE] (issue 6): CHANGES profile changes on a lab demo, whose `skyhook lab demo --json`
+//     comes on stdin, timed to their enforcement, PAUSE (default 0.5-1.5) s apart (bench/propagation.sh), with this probe:
+//   probe ADDRESS PORT: connects every 5 ms and prints when reachability flips (run in a namespace).
 var seconds = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 8;
 var section = args.Length > 1 ? args[1] : "controller";
-if (section is not ("controller" or "gateway" or "policy"))
+switch (section)
 {
-    Console.Error.WriteLine($"unknown section '{section}': controller, gateway or policy");
-    return 2;
-}
-
-if (section == "policy")
-{
-    PolicyCompilerBenchmarks.Print();
-    return 0;
+    case "controller" or "gateway":
+        break;
+    case "policy":
+        PolicyCompilerBenchmarks.Print();
+        return 0;
+    case "propagation":
+        await PropagationBenchmarks.PrintAsync(seconds, args.Length > 2 ? args[2] : "0.5-1.5", Console.In, CancellationToken.None);
+        return 0;
+    case "probe" when args.Length == 4:
+        await ReachabilityProbe.RunAsync(new IPEndPoint(IPAddress.Parse(args[2]), int.Parse(args[3], CultureInfo.InvariantCulture)), CancellationToken.None);
+        return 0;
+    default:
+        Console.Error.WriteLine($"unknown section '{section}': controller, gateway, policy, propagation, or probe ADDRESS PORT");
+        return 2;
 }
 
 var cancel = CancellationToken.None;
