@@ -115,6 +115,7 @@ public static class GatewayHostExtensions
         builder.Services.AddSingleton<Policy.PolicyReconciler>();
         builder.Services.AddSingleton<ISessionPolicy>(sp => sp.GetRequiredService<Policy.PolicyReconciler>());
         builder.Services.AddSingleton<IDesiredStateReconciler>(sp => sp.GetRequiredService<Policy.PolicyReconciler>());
+        builder.Services.AddSingleton<ISessionCutter>(sp => sp.GetRequiredService<Policy.PolicyReconciler>());
         builder.Services.AddHostedService(sp => sp.GetRequiredService<Policy.PolicyReconciler>());
         return builder;
     }

@@ -15,8 +15,10 @@ namespace Skyhook.Gateway.Policy;
 /// the live sessions and discovery (the containers' addresses) say, compiled by
 /// <see cref="PolicyCompiler"/>. Three things change it, one at a time:
 /// <list type="bullet">
-/// <item>a desired state: profiles compiled again; a resync of the same revision replaces the
-/// whole table, so a hand edit or a lost table converges;</item>
+/// <item>a desired state, the moment it arrives (<see cref="ISessionCutter"/>: it does not wait
+/// behind the openvpn and overlay work of the state before it) and again in the apply loop: profiles
+/// compiled again; an apply of a revision already applied is a resync, which replaces the whole
+/// table, so a hand edit or a lost table converges;</item>
 /// <item>a login or logout (<see cref="ISessionPolicy"/>): only the session maps change, and the
 /// login is answered after the new binding is in force;</item>
 /// <item>discovery: a container that starts, stops or moves changes only the sets.</item>
@@ -25,7 +27,7 @@ namespace Skyhook.Gateway.Policy;
 /// resync, the connections the table no longer allows are cut (<see cref="ConntrackCutter"/>): the
 /// table accepts established connections first, so without the cut they would carry on.
 /// </summary>
-public sealed partial class PolicyReconciler : IDesiredStateReconciler, ISessionPolicy, IHostedService, IDisposable
+public sealed partial class PolicyReconciler : IDesiredStateReconciler, ISessionCutter, ISessionPolicy, IHostedService, IDisposable
 {
     private const string SessionsReason = "sessions";
 
@@ -38,6 +40,7 @@ public sealed partial class PolicyReconciler : IDesiredStateReconciler, ISession
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly CancellationTokenSource _stopping = new();
     private ValidatedState? _state;
+    private long _appliedRevision = -1;
     private NftTable? _compiled;
     private long _compiledRevision = -1;
     private long _compiledEndpoints = -1;
@@ -75,9 +78,33 @@ public sealed partial class PolicyReconciler : IDesiredStateReconciler, ISession
         try
         {
             // The same revision again is a resync: the whole table is written, whatever the host holds now.
-            var resync = _state is { } current && current.Revision == state.Revision && current.Hash == state.Hash;
+            var resync = _appliedRevision == state.Revision;
             _state = state;
             await ConvergeAsync(resync ? "resync" : $"revision {state.Revision}", replace: resync, cancellationToken);
+            _appliedRevision = state.Revision;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// A new state's table, at once. Never throws: a failure is logged and the apply loop, which
+    /// applies the same state right after, reports it.
+    /// </summary>
+    public async Task CutAsync(ValidatedState state, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            _state = state;
+            await ConvergeAsync($"revision {state.Revision} (on arrival)", replace: false, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            Log.EarlyApplyFailed(_logger, state.Revision, ex.Message);
         }
         finally
         {
@@ -216,6 +243,9 @@ public sealed partial class PolicyReconciler : IDesiredStateReconciler, ISession
     {
         [LoggerMessage(EventId = 4650, Level = LogLevel.Information, Message = "Policy table applied for {Reason}: {Sessions} sessions bound, {Bytes} bytes of nft transaction")]
         public static partial void Applied(ILogger logger, string reason, int sessions, int bytes);
+
+        [LoggerMessage(EventId = 4652, Level = LogLevel.Warning, Message = "The policy table of revision {Revision} could not be applied on arrival (the apply loop tries again): {Error}")]
+        public static partial void EarlyApplyFailed(ILogger logger, long revision, string error);
 
         [LoggerMessage(EventId = 4651, Level = LogLevel.Warning, Message = "Following the containers into the policy table failed (the last table stays in force): {Error}")]
         public static partial void FollowFailed(ILogger logger, string error);

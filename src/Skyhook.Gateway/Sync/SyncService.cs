@@ -199,10 +199,8 @@ public sealed partial class SyncService(
                 accepted = true;
                 if (status.Applied is not null)
                 {
-                    foreach (var cutter in _cutters)
-                    {
-                        await cutter.CutAsync(validated, cancellationToken);
-                    }
+                    // At once and side by side: openvpn's cuts and the policy table do not wait for each other.
+                    await Task.WhenAll(_cutters.Select(cutter => cutter.CutAsync(validated, cancellationToken)));
                 }
                 await states.WriteAsync(validated, cancellationToken);
             }
