@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using Skyhook.Gateway.Discovery;
 using Skyhook.Gateway.Overlay;
 using Skyhook.Gateway.Sync;
 using Skyhook.Gateway.Vpn;
@@ -117,6 +118,24 @@ public static class GatewayHostExtensions
         builder.Services.AddSingleton<IDesiredStateReconciler>(sp => sp.GetRequiredService<Policy.PolicyReconciler>());
         builder.Services.AddSingleton<ISessionCutter>(sp => sp.GetRequiredService<Policy.PolicyReconciler>());
         builder.Services.AddHostedService(sp => sp.GetRequiredService<Policy.PolicyReconciler>());
+        return builder;
+    }
+
+    /// <summary>
+    /// Docker discovery (Discovery/, options in section "Discovery"): the containers on the overlays as
+    /// an <see cref="IEndpointSource"/>. Discovery:DockerEndpoints defaults to Gateway:DockerSocket.
+    /// </summary>
+    public static IHostApplicationBuilder AddDiscovery(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddDockerDiscovery();
+        builder.Services.AddOptions<DiscoveryOptions>().PostConfigure<IOptions<GatewayOptions>>((o, gateway) =>
+        {
+            if (o.DockerEndpoints.Count == 0)
+            {
+                o.DockerEndpoints.Add(gateway.Value.DockerSocket);
+            }
+        });
         return builder;
     }
 
