@@ -8,7 +8,8 @@ using Skyhook.Lab.Controller;
 //   Skyhook.Bench [SECONDS] [controller|gateway]
 //   controller (issue 3): API reads and login decisions, SECONDS per scenario (default 8);
 //   gateway (issue 4): login storms through the gateway's management-socket path;
-//   policy (issue 6): a full compile of the gateway's nftables table, in process (no controller).
+//   policy (issue 6): a full compile of the gateway's nftables table and incremental changes to it,
+//   in process (no controller; as root with nft, also applied in a namespace of its own).
 var seconds = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 8;
 var section = args.Length > 1 ? args[1] : "controller";
 if (section is not ("controller" or "gateway" or "policy"))
@@ -20,6 +21,8 @@ if (section is not ("controller" or "gateway" or "policy"))
 if (section == "policy")
 {
     PolicyCompilerBenchmarks.Print();
+    Console.WriteLine();
+    await PolicyChangeBenchmarks.PrintAsync(CancellationToken.None);
     return 0;
 }
 
