@@ -3,7 +3,8 @@
 # on. Usage: bench/run.sh [SECONDS_PER_SCENARIO] [controller|gateway|policy] > /tmp/section.md
 #   controller (default): API reads and login decisions (issue 3), SECONDS per scenario (default 8);
 #   gateway: login storms through the gateway's management-socket path (issue 4); SECONDS is unused.
-#   policy: a full compile of the gateway's nftables table, in process (issue 6); SECONDS is unused.
+#   policy: a full compile of the gateway's nftables table and one change at a time to it, in process
+#   (issue 6); as root with nft, each transaction is also applied in a namespace of its own. SECONDS is unused.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 section="${2:-controller}"

@@ -56,7 +56,7 @@ public static class PolicyCompilerBenchmarks
     /// Rules in a plausible mix: mostly single containers and services, some labels, networks and
     /// cidrs; tcp with a port or a range, udp, icmp and all; four in five profiles deny-all.
     /// </summary>
-    private static PolicyCompilationInput Input(int profileCount, int seed)
+    public static PolicyCompilationInput Input(int profileCount, int seed)
     {
         var random = new Random(seed);
         var addresses = Enumerable.Range(0, 1 << 14).OrderBy(_ => random.Next()).Take(Endpoints).ToArray();

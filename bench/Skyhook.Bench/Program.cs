@@ -8,7 +8,8 @@ using Skyhook.Lab.Controller;
 //   Skyhook.Bench [SECONDS] [controller|gateway|policy|propagation|probe]
 //   controller (issue 3): API reads and login decisions, SECONDS per scenario (default 8);
 //   gateway (issue 4): login storms through the gateway's management-socket path;
-//   policy (issue 6): a full compile of the gateway's nftables table, in process (no controller);
+//   policy (issue 6): a full compile of the gateway's nftables table and incremental changes to it,
+//   in process (no controller; as root with nft, also applied in a namespace of its own);
 //   propagation [PAUSE] (issue 6): CHANGES profile changes on a lab demo, whose `skyhook lab demo --json`
 //     comes on stdin, timed to their enforcement, PAUSE (default 0.5-1.5) s apart (bench/propagation.sh), with this probe:
 //   probe ADDRESS PORT: connects every 5 ms and prints when reachability flips (run in a namespace).
@@ -20,6 +21,8 @@ switch (section)
         break;
     case "policy":
         PolicyCompilerBenchmarks.Print();
+        Console.WriteLine();
+        await PolicyChangeBenchmarks.PrintAsync(CancellationToken.None);
         return 0;
     case "propagation":
         await PropagationBenchmarks.PrintAsync(seconds, args.Length > 2 ? args[2] : "0.5-1.5", Console.In, CancellationToken.None);

@@ -16,7 +16,7 @@ namespace Skyhook.Core.Policy.Compilation;
 /// escapes it: nothing from the input can become JSON structure. The output depends only on the
 /// table, in its order, so the same table gives byte-identical text.
 /// </remarks>
-public static class NftJson
+public static partial class NftJson
 {
     public static string Render(NftTable table, bool indented = false)
     {
@@ -73,10 +73,13 @@ public static class NftJson
         json.WriteEndObject();
     }
 
-    private static void StartAdd(Utf8JsonWriter json, string kind, NftTable table)
+    private static void StartAdd(Utf8JsonWriter json, string kind, NftTable table) => StartCommand(json, "add", kind, table);
+
+    /// <summary>Opens <c>{"COMMAND":{"KIND":{"family":...,"table":...</c>; <see cref="EndAdd"/> closes it.</summary>
+    private static void StartCommand(Utf8JsonWriter json, string command, string kind, NftTable table)
     {
         json.WriteStartObject();
-        json.WriteStartObject("add");
+        json.WriteStartObject(command);
         json.WriteStartObject(kind);
         json.WriteString("family", table.Family);
         json.WriteString("table", table.Name);
@@ -132,27 +135,32 @@ public static class NftJson
             json.WriteStartArray("elem");
             foreach (var element in set.Elements)
             {
-                if (set.KeyTypes.Count == 1)
-                {
-                    WriteValue(json, set.KeyTypes[0], element.Parts[0]);
-                    continue;
-                }
-
-                json.WriteStartObject();
-                json.WriteStartArray("concat");
-                for (var i = 0; i < set.KeyTypes.Count; i++)
-                {
-                    WriteValue(json, set.KeyTypes[i], element.Parts[i]);
-                }
-
-                json.WriteEndArray();
-                json.WriteEndObject();
+                WriteSetElement(json, set, element);
             }
 
             json.WriteEndArray();
         }
 
         EndAdd(json);
+    }
+
+    private static void WriteSetElement(Utf8JsonWriter json, NftSet set, NftSetElement element)
+    {
+        if (set.KeyTypes.Count == 1)
+        {
+            WriteValue(json, set.KeyTypes[0], element.Parts[0]);
+            return;
+        }
+
+        json.WriteStartObject();
+        json.WriteStartArray("concat");
+        for (var i = 0; i < set.KeyTypes.Count; i++)
+        {
+            WriteValue(json, set.KeyTypes[i], element.Parts[i]);
+        }
+
+        json.WriteEndArray();
+        json.WriteEndObject();
     }
 
     private static void WriteMap(Utf8JsonWriter json, NftTable table, NftVerdictMap map)
@@ -166,16 +174,21 @@ public static class NftJson
             json.WriteStartArray("elem");
             foreach (var element in map.Elements)
             {
-                json.WriteStartArray();
-                WriteValue(json, map.KeyType, NftRange.Single(element.Key));
-                WriteVerdict(json, element.Verdict);
-                json.WriteEndArray();
+                WriteMapElement(json, map, element);
             }
 
             json.WriteEndArray();
         }
 
         EndAdd(json);
+    }
+
+    private static void WriteMapElement(Utf8JsonWriter json, NftVerdictMap map, NftMapElement element)
+    {
+        json.WriteStartArray();
+        WriteValue(json, map.KeyType, NftRange.Single(element.Key));
+        WriteVerdict(json, element.Verdict);
+        json.WriteEndArray();
     }
 
     private static void WriteRule(Utf8JsonWriter json, NftTable table, NftChain chain, NftRule rule)

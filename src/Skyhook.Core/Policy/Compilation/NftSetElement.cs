@@ -31,15 +31,32 @@ public sealed record NftSetElement
         return true;
     }
 
-    // Records compare lists by reference; elements are compared in tests by content.
-    public bool Equals(NftSetElement? other) => other is not null && Parts.SequenceEqual(other.Parts);
+    // Records compare lists by reference; elements are compared by content, in tests and by
+    // NftTableDiff over hundreds of thousands of them: by index, so that no enumerator is allocated.
+    public bool Equals(NftSetElement? other)
+    {
+        if (other is null || other.Parts.Count != Parts.Count)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < Parts.Count; i++)
+        {
+            if (Parts[i] != other.Parts[i])
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 
     public override int GetHashCode()
     {
         var hash = new HashCode();
-        foreach (var part in Parts)
+        for (var i = 0; i < Parts.Count; i++)
         {
-            hash.Add(part);
+            hash.Add(Parts[i]);
         }
 
         return hash.ToHashCode();

@@ -23,12 +23,11 @@ public sealed class PolicyCompilerPropertyTests
     private static readonly string[] PortTexts = ["80", "22", "8000:8100", "1:1024", "443", "79:81", "65535", "1:65535"];
     private static readonly int[] ProbePorts = [0, 1, 21, 22, 23, 79, 80, 81, 82, 443, 1024, 1025, 7999, 8000, 8050, 8100, 8101, 65534, 65535];
 
+    /// <summary>The seeds of the random tests here and in <see cref="NftTableDiffTests"/>.</summary>
+    public static TheoryData<int> Seeds() => [1, 2, 3, 4, 5];
+
     [Theory]
-    [InlineData(1)]
-    [InlineData(2)]
-    [InlineData(3)]
-    [InlineData(4)]
-    [InlineData(5)]
+    [MemberData(nameof(Seeds))]
     public void Compile_RandomPolicies_TableVerdictEqualsEvaluator(int seed)
     {
         var random = new Random(seed);
@@ -79,7 +78,7 @@ public sealed class PolicyCompilerPropertyTests
         }
     }
 
-    private static DiscoveredEndpoint[] RandomEndpoints(Random random)
+    internal static DiscoveredEndpoint[] RandomEndpoints(Random random)
     {
         var free = Enumerable.Range(0, 16).Select(i => $"10.0.0.{i}")
             .Concat(Enumerable.Range(0, 8).Select(i => $"10.0.1.{i}"))
@@ -103,27 +102,33 @@ public sealed class PolicyCompilerPropertyTests
         return [.. endpoints];
     }
 
-    private static AccessProfile RandomProfile(Random random, string name)
+    internal static AccessProfile RandomProfile(Random random, string name)
     {
         var rules = new List<AccessRule>();
+        // random.Next in the condition draws a new bound each round; kept so that each seed still gives the same cases.
         for (var i = 0; i < random.Next(0, 7); i++)
         {
-            RuleTarget target = random.Next(5) switch
-            {
-                0 => new CidrTarget(Cidr.Parse(Cidrs[random.Next(Cidrs.Length)])),
-                1 => new ContainerTarget(Containers[random.Next(Containers.Length)]),
-                2 => new ServiceTarget(Services[random.Next(Services.Length)]),
-                3 => new LabelTarget(Labels[random.Next(Labels.Length)].Key, Labels[random.Next(Labels.Length)].Value),
-                _ => new NetworkTarget(Networks[random.Next(Networks.Length)]),
-            };
-            var protocol = (Protocol)random.Next(4);
-            var ports = protocol is Protocol.Tcp or Protocol.Udp
-                ? Enumerable.Range(0, random.Next(0, 3)).Select(_ => PortRange.Parse(PortTexts[random.Next(PortTexts.Length)])).ToArray()
-                : [];
-            rules.Add(new AccessRule(random.Next(2) == 0 ? RuleAction.Allow : RuleAction.Deny, target, protocol, ports));
+            rules.Add(RandomRule(random));
         }
 
         return new AccessProfile(name, random.Next(2) == 0 ? BasePolicy.DenyAll : BasePolicy.AllowAll, rules);
+    }
+
+    internal static AccessRule RandomRule(Random random)
+    {
+        RuleTarget target = random.Next(5) switch
+        {
+            0 => new CidrTarget(Cidr.Parse(Cidrs[random.Next(Cidrs.Length)])),
+            1 => new ContainerTarget(Containers[random.Next(Containers.Length)]),
+            2 => new ServiceTarget(Services[random.Next(Services.Length)]),
+            3 => new LabelTarget(Labels[random.Next(Labels.Length)].Key, Labels[random.Next(Labels.Length)].Value),
+            _ => new NetworkTarget(Networks[random.Next(Networks.Length)]),
+        };
+        var protocol = (Protocol)random.Next(4);
+        var ports = protocol is Protocol.Tcp or Protocol.Udp
+            ? Enumerable.Range(0, random.Next(0, 3)).Select(_ => PortRange.Parse(PortTexts[random.Next(PortTexts.Length)])).ToArray()
+            : [];
+        return new AccessRule(random.Next(2) == 0 ? RuleAction.Allow : RuleAction.Deny, target, protocol, ports);
     }
 
     /// <summary>The kernel refuses overlapping elements in a concatenated interval set.</summary>
