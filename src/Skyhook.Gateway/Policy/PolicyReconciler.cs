@@ -45,7 +45,6 @@ public sealed partial class PolicyReconciler : IDesiredStateReconciler, ISession
     private long _compiledRevision = -1;
     private long _compiledEndpoints = -1;
     private NftTable? _applied;
-    private string? _appliedText;
     private HashSet<System.Net.IPAddress> _bound = [];
     private Task? _following;
 
@@ -166,13 +165,21 @@ public sealed partial class PolicyReconciler : IDesiredStateReconciler, ISession
 
         var bindings = Bindings(state);
         var next = PolicyCompiler.BindSessions(_compiled, bindings);
-        // TODO(nftdiff): only the elements that changed, once NftJson renders a change.
-        var transaction = NftJson.Render(next);
-        if (replace || transaction != _appliedText)
+        // Only the elements that changed, unless the structure did (or this is a resync): then the whole table.
+        var transaction = replace || _applied is null ? NftJson.Render(next) : NftJson.RenderChange(_applied, next);
+        if (transaction is not null)
         {
-            await _nft.ApplyAsync(transaction, cancellationToken);
+            try
+            {
+                await _nft.ApplyAsync(transaction, cancellationToken);
+            }
+            catch
+            {
+                // What the kernel holds is no longer known: the next change writes the whole table.
+                _applied = null;
+                throw;
+            }
             _applied = next;
-            _appliedText = transaction;
             Log.Applied(_logger, reason, bindings.Count, transaction.Length);
         }
 
