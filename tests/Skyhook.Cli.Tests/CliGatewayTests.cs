@@ -98,12 +98,59 @@ public sealed class CliGatewayTests(ControllerProcess controller)
     }
 
     /// <summary>What `skyhook-gateway join` does on the wire: its own key's CSR for the join token.</summary>
-    private async Task EnrollAsync(string joinToken, string name, string publicEndpoint)
+    /// <summary>Enrols as the gateway would; its credential.</summary>
+    private async Task<string> EnrollAsync(string joinToken, string name, string publicEndpoint)
     {
         using var http = new HttpClient { BaseAddress = new Uri(controller.Url) };
         http.DefaultRequestHeaders.Add(ContractVersion.Header, "1");
         var request = new EnrollmentRequest(joinToken, name, publicEndpoint, CertificateAuthority.CreateServerRequest(name).SigningRequestPem);
         using var response = await http.PostAsJsonAsync("/api/v1/gateway/enroll", request, Cancel);
         Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync(Cancel));
+        return (await response.Content.ReadFromJsonAsync<EnrollmentResponse>(Cancel))!.Credential;
+    }
+
+    [Fact]
+    public async Task AccessCheck_ByContainerOrServiceName_WhatTheGatewaysDiscovered()
+    {
+        var cli = await controller.AdminAsync();
+        await Ok(cli.RunAsync("profiles", "create", "payers", "--base", "deny-all", "--rule", "allow container web1 tcp 80", "--rule", "allow label team=payments tcp 8080"));
+        await Ok(cli.RunAsync("users", "create", "pia", "--email", "pia@example.com", "--profile", "payers"));
+        await Ok(cli.RunAsync("groups", "create", "seen"));
+        var added = await Ok(cli.RunAsync("gateways", "add", "seen", "seen-gw1", "--public-endpoint", "198.51.100.21", "--json"));
+        var credential = await EnrollAsync(JsonDocument.Parse(added).RootElement.GetProperty("joinToken").GetString()!, "seen-gw1", "198.51.100.21");
+        using var gateway = new HttpClient { BaseAddress = new Uri(controller.Url) };
+        gateway.DefaultRequestHeaders.Add(ContractVersion.Header, "1");
+        gateway.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", credential);
+        var payments = new Dictionary<string, string> { ["team"] = "payments" };
+        ContainerReport[] seen =
+        [
+            new(["10.0.0.12"], "web1", null, payments, ["multi-host-overlay"]),
+            new(["10.0.0.21"], "api.1.x", "api", payments, ["multi-host-overlay"]),
+            new(["10.0.0.22"], "api.2.y", "api", payments, ["multi-host-overlay"]),
+        ];
+        using var beat = await gateway.PostAsJsonAsync("/api/v1/gateway/heartbeat", new Heartbeat(0, "", null, 0, "test", [], seen), Cancel);
+        Assert.True(beat.IsSuccessStatusCode, await beat.Content.ReadAsStringAsync(Cancel));
+        ContainerReport[] oversized = [new([.. Enumerable.Range(1, 17).Select(i => $"10.0.1.{i}")], "many", null, null, null)];
+        using var refused = await gateway.PostAsJsonAsync("/api/v1/gateway/heartbeat", new Heartbeat(0, "", null, 0, "test", [], oversized), Cancel);
+
+        var byName = await Ok(cli.RunAsync("access", "check", "pia", "web1", "tcp/80"));
+        var byAddress = await Ok(cli.RunAsync("access", "check", "pia", "10.0.0.12", "tcp/8080"));
+        var byService = await Ok(cli.RunAsync("access", "check", "pia", "api", "tcp/80"));
+        var unknown = await cli.RunAsync("access", "check", "pia", "web9", "tcp/80");
+
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Contains("containers", await refused.Content.ReadAsStringAsync(Cancel));
+        Assert.StartsWith("allow 10.0.0.12 (web1) (profile payers)", byName);
+        Assert.Contains("rule 1 (allow container web1 tcp 80) matched", byName);
+        // The address alone: the container's labels come from discovery.
+        Assert.StartsWith("allow 10.0.0.12 (web1)", byAddress);
+        Assert.Contains("rule 2 (allow label team=payments tcp 8080) matched", byAddress);
+        // A service: one line per task.
+        var lines = byService.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(2, lines.Length);
+        Assert.StartsWith("deny 10.0.0.21 (api.1.x)", lines[0]);
+        Assert.StartsWith("deny 10.0.0.22 (api.2.y)", lines[1]);
+        Assert.Equal(1, unknown.ExitCode);
+        Assert.Contains("no gateway has discovered one named 'web9'", unknown.StandardError);
     }
 }

@@ -42,7 +42,7 @@ public sealed class CliTests(ControllerProcess controller) : IDisposable
         var moved = await cli.RunAsync("profiles", "rules", "move", "developers", "2", "1");
         var afterMove = await cli.RunAsync("access", "check", "alice", "10.0.0.12", "tcp/80", "--container", "web1", "--json");
 
-        Assert.StartsWith("allow (profile developers)", allowed.StandardOutput);
+        Assert.StartsWith("allow 10.0.0.12 (web1) (profile developers)", allowed.StandardOutput);
         Assert.Contains("rule 1 (allow container web1 tcp 80) matched", allowed.StandardOutput);
         Assert.StartsWith("deny", otherPort.StandardOutput);
         Assert.Contains("rule 2 (deny cidr 10.0.0.0/16 all) matched", otherPort.StandardOutput);

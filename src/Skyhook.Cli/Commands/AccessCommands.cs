@@ -4,7 +4,10 @@ using Skyhook.Cli.Api;
 
 namespace Skyhook.Cli.Commands;
 
-/// <summary>`skyhook access check USER DEST PROTO[/PORT]`: the verdict and the rule that decides it.</summary>
+/// <summary>
+/// `skyhook access check USER DEST PROTO[/PORT]`: the verdict and the rule that decides it. DEST is an
+/// address, or a container (else service) name that a gateway discovered: one line per address.
+/// </summary>
 public static class AccessCommands
 {
     public static Command Create()
@@ -12,7 +15,7 @@ public static class AccessCommands
         var controller = CommonOptions.Controller();
         var json = CommonOptions.Json();
         var user = new Argument<string>("user") { Description = "The user whose profile judges the packet." };
-        var destination = new Argument<string>("destination") { Description = "The destination's IP address." };
+        var destination = new Argument<string>("destination") { Description = "An IP address, or the name of a container or service (as the gateways discovered it)." };
         var protocolPort = new Argument<string>("protocol") { Description = "tcp/PORT, udp/PORT or icmp." };
         var container = new Option<string?>("--container") { Description = "The container at the destination (for name targets)." };
         var service = new Option<string?>("--service") { Description = "The service it is a task of." };
@@ -45,8 +48,14 @@ public static class AccessCommands
                 CommonOptions.WriteJson(verdict);
                 return;
             }
-            Console.WriteLine($"{verdict.Text("verdict")} (profile {verdict.Text("profile")})");
-            Console.WriteLine(verdict.Text("explanation"));
+            IEnumerable<System.Text.Json.JsonElement> all = verdict.TryGetProperty("others", out var others) && others.ValueKind == System.Text.Json.JsonValueKind.Array
+                ? [verdict, .. others.EnumerateArray()]
+                : [verdict];
+            foreach (var one in all)
+            {
+                var container = one.TryGetProperty("container", out var name) && name.ValueKind == System.Text.Json.JsonValueKind.String ? $" ({name.GetString()})" : "";
+                Console.WriteLine($"{one.Text("verdict")} {one.Text("address")}{container} (profile {one.Text("profile")}): {one.Text("explanation")}");
+            }
         }));
         return new Command("access", "Access decisions.") { check };
     }

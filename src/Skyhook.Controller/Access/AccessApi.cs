@@ -9,6 +9,7 @@ public static class AccessApi
     public static IHostApplicationBuilder AddAccess(this IHostApplicationBuilder builder)
     {
         builder.Services.AddScoped<AccessService>();
+        builder.Services.AddSingleton<DiscoveredContainers>();
         return builder;
     }
 

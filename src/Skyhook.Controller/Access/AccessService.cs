@@ -12,17 +12,29 @@ namespace Skyhook.Controller.Access;
 /// same judgement the compiled data path makes, with the deciding rule and why; for the API and the
 /// console's access checker alike.
 /// </summary>
-public sealed class AccessService(ControllerDbContext db)
+public sealed class AccessService(ControllerDbContext db, DiscoveredContainers discovered)
 {
     /// <summary>The verdict and deciding rule, or an invalid-fields failure naming the field at fault (an unknown user is one).</summary>
     public async Task<Outcome<AccessCheckResponse>> CheckAsync(AccessCheckRequest request, CancellationToken cancellationToken)
     {
         var errors = new FieldErrors();
         errors.Require("user", request.User);
-        IPAddress? address = null;
-        if (errors.Require("destination", request.Destination) && !IPAddress.TryParse(request.Destination, out address))
+        // An address, or the name of a container (else of a service) that a gateway has discovered.
+        IReadOnlyList<(IPAddress Address, EndpointFacts? Facts)> destinations = [];
+        if (errors.Require("destination", request.Destination))
         {
-            errors.Add("destination", "The destination must be an IPv4 or IPv6 address.");
+            if (IPAddress.TryParse(request.Destination, out var address))
+            {
+                destinations = [(address, discovered.At(address))];
+            }
+            else if (discovered.Named(request.Destination!) is { Count: > 0 } named)
+            {
+                destinations = named.Select(n => (n.Address, (EndpointFacts?)n.Facts)).ToList();
+            }
+            else
+            {
+                errors.Add("destination", $"The destination must be an IP address, or the name of a container or service; no gateway has discovered one named '{(request.Destination!.Length > 64 ? request.Destination[..64] + "..." : request.Destination)}'.");
+            }
         }
 
         var protocol = Protocol.Tcp;
@@ -66,15 +78,24 @@ public sealed class AccessService(ControllerDbContext db)
         }
 
         var profile = ProfileModel.ToAccessProfile(user.Profile);
-        var decision = PolicyEvaluator.Evaluate(profile, new Destination(address!, protocol, request.Port, facts));
-        return Outcome.Ok(new AccessCheckResponse(
-            user.Name,
+        // Facts typed in the request win over what discovery says.
+        var verdicts = destinations.Select(d => Judge(user.Name, profile, new Destination(d.Address, protocol, request.Port, facts ?? d.Facts))).ToList();
+        return Outcome.Ok(verdicts.Count == 1 ? verdicts[0] : verdicts[0] with { Others = verdicts[1..] });
+    }
+
+    private static AccessCheckResponse Judge(string user, AccessProfile profile, Destination destination)
+    {
+        var decision = PolicyEvaluator.Evaluate(profile, destination);
+        return new AccessCheckResponse(
+            user,
             profile.Name,
             decision.Allowed ? "allow" : "deny",
             decision.Allowed,
             decision.RuleIndex + 1,
             decision.RuleIndex is { } index ? profile.Rules[index].ToString() : null,
-            decision.Explanation));
+            decision.Explanation,
+            destination.Address.ToString(),
+            destination.Endpoint?.Container);
     }
 
     private static EndpointFacts? ReadFacts(FieldErrors errors, ContainerFactsRequest? container)

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Skyhook.Controller.Access;
 using Skyhook.Controller.Audit;
 using Skyhook.Controller.Auth;
 using Skyhook.Controller.Hosting;
@@ -184,6 +185,7 @@ public static partial class GatewayFacingApi
         Heartbeat heartbeat,
         HttpContext context,
         ControllerDbContext db,
+        DiscoveredContainers discovered,
         TimeProvider time,
         CancellationToken cancellationToken)
     {
@@ -223,12 +225,21 @@ public static partial class GatewayFacingApi
             errors.Add("liveSessions", "Byte counts (bytesFromClient, bytesToClient) cannot be negative.");
         }
 
+        if (heartbeat.Containers is { } containers && DiscoveredContainers.Problem(containers) is { } problem)
+        {
+            errors.Add("containers", problem);
+        }
+
         if (errors.Any)
         {
             return errors.ToProblem();
         }
 
         var id = GatewayAuthenticationHandler.GatewayId(context);
+        if (heartbeat.Containers is { } report)
+        {
+            discovered.Report(id, report);
+        }
         var now = time.GetUtcNow();
         string? appliedHash = heartbeat.AppliedHash!.Length == 0 ? null : heartbeat.AppliedHash;
         // Not through SaveChanges: a heartbeat is status, not configuration; it must neither move

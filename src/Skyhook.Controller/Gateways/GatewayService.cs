@@ -28,6 +28,7 @@ public sealed partial class GatewayService(
     TimeProvider time,
     IOptions<GatewayApiOptions> gatewayOptions,
     IOptions<ControllerOptions> controllerOptions,
+    Access.DiscoveredContainers discovered,
     ILogger<GatewayService> logger)
 {
     public const string JoinTokenPrefix = "skyhook_join_";
@@ -169,6 +170,7 @@ public sealed partial class GatewayService(
         db.Gateways.Remove(gateway);
         audit.Record(actor, "gateway.delete", $"gateway {gateway.Name}", view, null);
         await db.SaveChangesAsync(cancellationToken);
+        discovered.Forget(gateway.Id);
         Log.GatewayRemoved(logger, gateway.Name);
         return Outcome.Ok(view);
     }

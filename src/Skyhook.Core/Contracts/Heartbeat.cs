@@ -3,9 +3,27 @@ namespace Skyhook.Core.Contracts;
 /// <summary>
 /// POST /api/v1/gateway/heartbeat: what the gateway has applied. ApplyError is set when the last
 /// desired state could not be applied and the gateway keeps enforcing the previous one. LiveSessions
-/// lists the established VPN sessions (null from a gateway that does not report them).
+/// lists the established VPN sessions (null from a gateway that does not report them). Containers,
+/// when not null, is the whole of what the gateway's discovery sees now (it replaces the last list
+/// the controller has of this gateway); null means "unchanged": a gateway sends it when it changed,
+/// and again now and then for a controller that restarted.
 /// </summary>
-public sealed record Heartbeat(long AppliedRevision, string AppliedHash, string? ApplyError, int Sessions, string? Version, IReadOnlyList<LiveSession>? LiveSessions = null);
+public sealed record Heartbeat(
+    long AppliedRevision,
+    string AppliedHash,
+    string? ApplyError,
+    int Sessions,
+    string? Version,
+    IReadOnlyList<LiveSession>? LiveSessions = null,
+    IReadOnlyList<ContainerReport>? Containers = null);
+
+/// <summary>One container as the gateway's discovery sees it: its overlay addresses and the facts rules match (see <c>EndpointFacts</c>).</summary>
+public sealed record ContainerReport(
+    IReadOnlyList<string> Addresses,
+    string? Name,
+    string? Service,
+    IReadOnlyDictionary<string, string>? Labels,
+    IReadOnlyList<string>? Networks);
 
 /// <summary>One established VPN session on a gateway: whose, its VPN address, where it comes from, since when, and its traffic.</summary>
 /// <param name="BytesFromClient">

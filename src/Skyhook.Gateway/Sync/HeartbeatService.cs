@@ -3,6 +3,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Skyhook.Core.Contracts;
+using Skyhook.Gateway.Discovery;
 using Skyhook.Gateway.Host;
 
 namespace Skyhook.Gateway.Sync;
@@ -10,7 +11,9 @@ namespace Skyhook.Gateway.Sync;
 /// <summary>
 /// Tells the controller every few seconds what this gateway enforces (applied revision and hash, the
 /// last apply error) and the sessions it carries with their byte counters (read from the VPN daemon
-/// now, once per heartbeat), so the console shows drift, liveness and traffic.
+/// now, once per heartbeat), so the console shows drift, liveness and traffic. The containers
+/// discovery sees go along when they changed since the last heartbeat that got through, and every
+/// <see cref="ContainersRefresh"/> anyway (a restarted controller keeps them in memory only).
 /// A failed heartbeat is logged once per outage, not once per try.
 /// </summary>
 public sealed partial class HeartbeatService(
@@ -19,15 +22,21 @@ public sealed partial class HeartbeatService(
     IEnumerable<ILiveSessions> sessions,
     IOptions<GatewayOptions> options,
     TimeProvider time,
-    ILogger<HeartbeatService> logger) : BackgroundService
+    ILogger<HeartbeatService> logger,
+    IEndpointSource? containers = null) : BackgroundService
 {
+    public static readonly TimeSpan ContainersRefresh = TimeSpan.FromSeconds(60);
+
     private static readonly string? Version = typeof(HeartbeatService).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion is { } v
         ? (v.Length > 64 ? v[..64] : v)
         : null;
 
     private readonly ILiveSessions[] _sessions = sessions.ToArray();
+    private long _containersSent = -1;
+    private DateTimeOffset _containersSentAt;
 
-    public async Task<Heartbeat> CurrentAsync(CancellationToken cancellationToken)
+    /// <param name="withContainers">Whether to list the discovered containers (null leaves them out).</param>
+    public async Task<Heartbeat> CurrentAsync(CancellationToken cancellationToken, EndpointSnapshot? withContainers = null)
     {
         var live = new List<LiveSession>();
         foreach (var source in _sessions)
@@ -35,7 +44,17 @@ public sealed partial class HeartbeatService(
             live.AddRange(await source.LiveAsync(cancellationToken));
         }
         var applied = status.Applied;
-        return new Heartbeat(applied?.Revision ?? 0, applied?.Hash ?? "", status.ApplyError, live.Count, Version, live);
+        return new Heartbeat(applied?.Revision ?? 0, applied?.Hash ?? "", status.ApplyError, live.Count, Version, live, withContainers is null ? null : Report(withContainers));
+    }
+
+    /// <summary>The snapshot as the contract carries it.</summary>
+    public static IReadOnlyList<ContainerReport> Report(EndpointSnapshot snapshot)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        return snapshot.Endpoints
+            .Select(e => new ContainerReport(
+                e.Addresses.Select(a => a.ToString()).ToList(), e.Facts.Container, e.Facts.Service, e.Facts.Labels, e.Facts.Networks))
+            .ToList();
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -46,7 +65,14 @@ public sealed partial class HeartbeatService(
         {
             try
             {
-                await api.SendHeartbeatAsync(await CurrentAsync(stoppingToken), stoppingToken);
+                var snapshot = containers?.Current;
+                var due = snapshot is not null && (snapshot.Version != _containersSent || time.GetUtcNow() - _containersSentAt >= ContainersRefresh);
+                await api.SendHeartbeatAsync(await CurrentAsync(stoppingToken, due ? snapshot : null), stoppingToken);
+                if (due)
+                {
+                    _containersSent = snapshot!.Version;
+                    _containersSentAt = time.GetUtcNow();
+                }
                 if (failing)
                 {
                     Log.Recovered(logger);
