@@ -14,6 +14,7 @@ if (!builder.TryAddGatewayHost(out var problem))
     return 1;
 }
 builder.AddSync();
+builder.AddDiscovery();
 // In this order: the policy table before openvpn takes logins; a new state cuts revoked VPN
 // sessions before the slower host work.
 builder.AddPolicy();

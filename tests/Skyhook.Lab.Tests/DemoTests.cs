@@ -41,7 +41,11 @@ public sealed partial class DemoTests(ITestOutputHelper output)
             Assert.Equal("n1", web1.GetProperty("machine").GetString());
             Assert.Equal($"nsenter --net=/run/netns/{prefix}-d1 curl -sS -m 5 http://{web2.GetProperty("overlayAddress").GetString()}/", checks[0].GetProperty("command").GetString());
             Assert.Equal("hello from web2", checks[0].GetProperty("output").GetString());
-            Assert.All(checks, c => Assert.True(c.GetProperty("exitCode").GetInt32() == 0, c.GetProperty("command") + "\n" + c.GetProperty("output")));
+            Assert.All(checks, c => Assert.True(c.GetProperty("asExpected").GetBoolean(), c.GetProperty("command") + "\n" + c.GetProperty("output")));
+            // One allowed request (the page above) and one the profile denies: the gateway drops it, curl times out.
+            var denied = Assert.Single(checks, c => c.TryGetProperty("deniedBy", out var rule) && rule.ValueKind == System.Text.Json.JsonValueKind.String);
+            Assert.Equal($"nsenter --net=/run/netns/{prefix}-d1 curl -sS -m 3 http://{web1.GetProperty("overlayAddress").GetString()}:8080/", denied.GetProperty("command").GetString());
+            Assert.Equal(28, denied.GetProperty("exitCode").GetInt32());
             Assert.Contains("Initialization Sequence Completed", demo.GetProperty("tunnelUp").GetString());
 
             // The desktop has no way to the overlay but the tunnel.

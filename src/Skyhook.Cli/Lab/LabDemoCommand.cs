@@ -37,6 +37,10 @@ internal static class LabDemoCommand
                 throw new LabException($"the desktop did not get web2's page through the VPN; see the gateway's log {up.Gateway.Log} "
                     + $"and `curl -s {up.ControllerUrl}/api/v1/gateways` (applyError) with the admin's token");
             }
+            if (checks.FirstOrDefault(c => c.DeniedBy is not null && !c.AsExpected) is { } leaked)
+            {
+                throw new LabException($"`{leaked.Command}` got through although the profile denies it ({leaked.DeniedBy}); see the gateway's log {up.Gateway.Log}");
+            }
         }));
         return demo;
     }
@@ -66,6 +70,10 @@ internal static class LabDemoCommand
         {
             text.AppendLine("$ " + check.Command);
             text.AppendLine(check.Output);
+            if (check.DeniedBy is { } rule)
+            {
+                text.AppendLine($"  ^ denied by the profile of {demo.User.Name}: {rule} (`skyhook access check {demo.User.Name} web1 tcp/8080` says why)");
+            }
         }
         text.AppendLine();
         text.AppendLine("Try:");

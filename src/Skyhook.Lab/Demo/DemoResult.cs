@@ -28,7 +28,11 @@ public sealed record DemoGateway(string Name, string Namespace, string VpnEndpoi
 public sealed record DemoDesktop(string Namespace, string Address, string Profile, string Log);
 
 /// <summary>One command run on the desktop, as a person would type it, and what it printed.</summary>
-public sealed record DemoCheck(string Command, int ExitCode, string Output)
+/// <param name="DeniedBy">For a request the user's profile denies, the rule that does: it must fail.</param>
+public sealed record DemoCheck(string Command, int ExitCode, string Output, string? DeniedBy = null)
 {
     public bool Succeeded => ExitCode == 0;
+
+    /// <summary>An allowed request that succeeded, or a denied one that got nothing.</summary>
+    public bool AsExpected => Succeeded == DeniedBy is null;
 }

@@ -91,6 +91,10 @@ public sealed partial class LabDemo
                 "--Gateway:ManagementSocket=" + Layout.ManagementSocket,
                 // The lab has no registry: the anchor container runs the lab's own image.
                 "--Overlay:AnchorImage=" + LabLayout.ImageName,
+                // Discovery watches every engine that runs workloads (the manager first), so that
+                // container, service and label rules follow the containers within a second.
+                .. Enumerable.Range(1, _lab.Options.Nodes).Select(n => $"--Discovery:DockerEndpoints:{n - 1}={_lab.NodeEngine(n).Host}"),
+                $"--Discovery:DockerEndpoints:{_lab.Options.Nodes}={host.Engine.Host}",
             ],
             Layout.GatewayPid,
             Layout.GatewayLog)

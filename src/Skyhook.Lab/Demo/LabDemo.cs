@@ -27,7 +27,10 @@ public sealed partial class LabDemo
     public const int DefaultControllerPort = 8080;
     public const string GroupName = "demo";
     public const string UserName = "alice";
-    public const string ProfileName = "everything";
+    public const string ProfileName = "developers";
+
+    /// <summary>The one rule of the demo's allow-all profile: web1's port 8080 (its "admin" port) is closed to developers.</summary>
+    public const string DeniedRule = "deny container web1 tcp 8080";
 
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan GatewayTimeout = TimeSpan.FromSeconds(120);
@@ -110,8 +113,11 @@ public sealed partial class LabDemo
         var setupToken = await StartControllerAsync(cancellationToken);
         using var admin = await LabAdmin.CreateAsync(new Uri(ControllerUrl), setupToken, NewPassword(), cancellationToken);
 
-        progress?.Report($"gateway group {GroupName}: container access to {LabLayout.OverlayName} {LabLayout.OverlaySubnet}; profile {ProfileName} (allow-all)");
-        await admin.PostAsync("/api/v1/profiles", new { name = ProfileName, basePolicy = "allow-all", rules = Array.Empty<object>() }, cancellationToken);
+        progress?.Report($"gateway group {GroupName}: container access to {LabLayout.OverlayName} {LabLayout.OverlaySubnet}; profile {ProfileName} (allow-all, then {DeniedRule})");
+        await admin.PostAsync(
+            "/api/v1/profiles",
+            new { name = ProfileName, basePolicy = "allow-all", rules = new[] { new { action = "deny", target = "container web1", protocol = "tcp", ports = new[] { "8080" } } } },
+            cancellationToken);
         await admin.PostAsync(
             "/api/v1/groups",
             new { name = GroupName, overlays = new[] { new { name = LabLayout.OverlayName, subnet = LabLayout.OverlaySubnet } } },
@@ -153,7 +159,8 @@ public sealed partial class LabDemo
 
     /// <summary>
     /// What a user on the desktop would try first, through the VPN: the page of web2 (on the last
-    /// node) by overlay address, then ping web2 and web1. The page is asked for until it comes, for a
+    /// node) by overlay address, then ping web2 and web1, then web1's port 8080, which the profile
+    /// denies (the request times out: the gateway drops it). The page is asked for until it comes, for a
     /// few seconds: the first packets may race the gateway's last rule.
     /// </summary>
     public async Task<IReadOnlyList<DemoCheck>> TryFromDesktopAsync(DemoResult demo, CancellationToken cancellationToken)
@@ -172,6 +179,7 @@ public sealed partial class LabDemo
             page!,
             await OnDesktopAsync(demo.Desktop, "ping", ["-c", "3", "-W", "2", web2], cancellationToken),
             await OnDesktopAsync(demo.Desktop, "ping", ["-c", "3", "-W", "2", web1], cancellationToken),
+            await OnDesktopAsync(demo.Desktop, "curl", ["-sS", "-m", "3", $"http://{web1}:8080/"], cancellationToken) with { DeniedBy = DeniedRule },
         ];
     }
 

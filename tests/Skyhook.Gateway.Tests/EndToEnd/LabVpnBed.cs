@@ -105,6 +105,10 @@ public sealed class LabVpnBed : IAsyncDisposable
             ["Gateway__HeartbeatSeconds"] = "1",
             ["Gateway__ResyncSeconds"] = "5",
             ["Overlay__AnchorImage"] = "skyhook-lab/busybox:1",
+            // Every engine that runs workloads, the manager first: containers followed within a second.
+            ["Discovery__DockerEndpoints__0"] = lab.NodeEngine(1).Host,
+            ["Discovery__DockerEndpoints__1"] = lab.NodeEngine(2).Host,
+            ["Discovery__DockerEndpoints__2"] = Host.Engine.Host,
         });
         // The console's join command, as an operator pastes it.
         var words = added.GetProperty("joinCommand").GetString()!.Split(' ');
