@@ -104,7 +104,7 @@ public sealed class ConsoleWorkflowTests(ConsoleFixture fixture) : ConsoleTest(f
     {
         var form = page.Locator("#access-check form");
         await form.GetByLabel("User").SelectOptionAsync(user);
-        await form.GetByLabel("Destination address").FillAsync(destination);
+        await form.GetByLabel("Destination", new() { Exact = true }).FillAsync(destination);
         await form.GetByLabel("Protocol").SelectOptionAsync(protocol);
         await form.GetByLabel("Port").FillAsync(port);
         await form.GetByRole(AriaRole.Button, new() { Name = "Check" }).ClickAsync();
