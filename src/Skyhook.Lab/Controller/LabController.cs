@@ -145,10 +145,12 @@ public sealed partial class LabController : IAsyncDisposable
                 }
                 try
                 {
-                    return (await http.GetAsync(Url + "/healthz", ct)).IsSuccessStatusCode;
+                    using var response = await http.GetAsync(Url + "/healthz", ct);
+                    return response.IsSuccessStatusCode;
                 }
-                catch (HttpRequestException)
+                catch (Exception ex) when (ex is HttpRequestException || (ex is TaskCanceledException && !ct.IsCancellationRequested))
                 {
+                    // Refused, or no answer within the probe's 2 s on a busy machine: not yet.
                     return false;
                 }
             },

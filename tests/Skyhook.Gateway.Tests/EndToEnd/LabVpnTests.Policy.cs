@@ -62,13 +62,13 @@ public sealed partial class LabVpnTests
     {
         await CreateProfileAsync("pol-open", "allow-all");
         await CreateProfileAsync("pol-closed", "deny-all");
-        await ConnectNewUserAsync(1, "dan", "pol-closed");
-        await ConnectNewUserAsync(2, "eve", "pol-open");
-        var eve = await TunnelAddressAsync(2);
+        await ConnectNewUserAsync(1, "pam", "pol-closed");
+        await ConnectNewUserAsync(2, "quin", "pol-open");
+        var quin = await TunnelAddressAsync(2);
         var unused = bed.ClientBlock.Split('/')[0][..^1] + "9";
 
-        // dan (closed) borrows eve's (open) address, then one no session holds.
-        foreach (var forged in new[] { eve, unused })
+        // pam (closed) borrows quin's (open) address, then one no session holds.
+        foreach (var forged in new[] { quin, unused })
         {
             await bed.OnDesktopAsync(1, ["ip", "addr", "add", forged + "/32", "dev", "tun0"], Ct);
             var result = await bed.OnDesktopAsync(1, ["curl", "--silent", "--max-time", "2", "--interface", forged, $"http://{lab.Web2}/"], Ct);
@@ -76,7 +76,7 @@ public sealed partial class LabVpnTests
             await bed.OnDesktopAsync(1, ["ip", "addr", "del", forged + "/32", "dev", "tun0"], Ct);
         }
 
-        // eve herself still gets through, and dan from his own address does not.
+        // quin herself still gets through, and pam from his own address does not.
         Assert.Equal(Reach.Page, await ReachAsync(2, lab.Web2, 80));
         Assert.Equal(Reach.Dropped, await ReachAsync(1, lab.Web2, 80));
     }
@@ -85,7 +85,7 @@ public sealed partial class LabVpnTests
     public async Task Policy_RuleRemoved_OpenConnectionCutWithinASecond_NewRuleOpensAPortWithoutReconnecting()
     {
         await CreateProfileAsync("pol-ssh", "deny-all", Rule("allow", "container web2", "tcp", "22"));
-        await ConnectNewUserAsync(1, "fay", "pol-ssh");
+        await ConnectNewUserAsync(1, "rex", "pol-ssh");
 
         // An ssh session into web2 that prints a line every 100 ms.
         var ticks = 0;
@@ -117,7 +117,7 @@ public sealed partial class LabVpnTests
         {
             await Eventually.True(() => Volatile.Read(ref ticks) > 5, "the ssh session into web2 streams", Wait, Ct);
 
-            // 8080 is closed to fay; the rule that allows ssh is replaced by one that allows 8080.
+            // 8080 is closed to rex; the rule that allows ssh is replaced by one that allows 8080.
             Assert.Equal(Reach.Dropped, await ReachAsync(1, lab.Web2, 8080));
             var changed = Stopwatch.StartNew();
             await UpdateProfileAsync("pol-ssh", "deny-all", Rule("allow", "container web2", "tcp", "8080"));
@@ -132,7 +132,7 @@ public sealed partial class LabVpnTests
             // The probe itself may take up to its 2 s timeout when it started just before the change.
             Assert.True(opened < Propagation + TimeSpan.FromSeconds(3), $"8080 opened only after {opened.TotalMilliseconds:0} ms");
             Assert.Equal(Reach.Dropped, await ReachAsync(1, lab.Web2, 22));
-            await ExpectAsync(1, "fay", lab.Web2, 22, Reach.Dropped);
+            await ExpectAsync(1, "rex", lab.Web2, 22, Reach.Dropped);
         }
         finally
         {
@@ -152,7 +152,7 @@ public sealed partial class LabVpnTests
         try
         {
             var first = await ContainerAddressAsync(1, name);
-            await ConnectNewUserAsync(1, "gil", "pol-mover");
+            await ConnectNewUserAsync(1, "sid", "pol-mover");
             await Eventually.True(async () => await ReachAsync(1, first, 80) == Reach.Page, "the container on node 1", Wait, Ct);
 
             // Gone from node 1; started on node 2 with another address (the old one is held by a

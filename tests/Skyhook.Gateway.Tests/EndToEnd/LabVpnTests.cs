@@ -10,7 +10,7 @@ namespace Skyhook.Gateway.Tests.EndToEnd;
 /// Issue 4 end to end on the lab, everything real: a stock openvpn client on a desktop namespace logs
 /// in with password + a TOTP code computed here, through the skyhook-gateway binary on a lab
 /// gateway host, and reaches containers on both swarm nodes by overlay address. See <see cref="LabVpnBed"/>.
-/// Each test uses users of its own and puts the group back as it found it.
+/// Each test uses users of its own (names unique across the class, LabVpnTests.Policy.cs included) and puts the group back as it found it.
 /// </summary>
 [Collection(OverlayLabCollection.Name)]
 public sealed partial class LabVpnTests(OverlayLabFixture lab, LabVpnBed bed, ITestOutputHelper output) : IClassFixture<LabVpnBed>, IAsyncLifetime
