@@ -5,14 +5,17 @@ using Skyhook.Lab.Controller;
 
 // Benchmarks against a real controller process on loopback, set up through its API. Prints the
 // table of one docs/BENCHMARKS.md section; bench/run.sh adds the heading and the machine.
-//   Skyhook.Bench [SECONDS] [controller|gateway|policy|propagation|probe]
+//   Skyhook.Bench [SECONDS] [controller|gateway|policy|propagation|probe|policy-table|udp-flood]
 //   controller (issue 3): API reads and login decisions, SECONDS per scenario (default 8);
 //   gateway (issue 4): login storms through the gateway's management-socket path;
 //   policy (issue 6): a full compile of the gateway's nftables table and incremental changes to it,
 //   in process (no controller; as root with nft, also applied in a namespace of its own);
 //   propagation [PAUSE] (issue 6): CHANGES profile changes on a lab demo, whose `skyhook lab demo --json`
 //     comes on stdin, timed to their enforcement, PAUSE (default 0.5-1.5) s apart (bench/propagation.sh), with this probe:
-//   probe ADDRESS PORT: connects every 5 ms and prints when reachability flips (run in a namespace).
+//   probe ADDRESS PORT: connects every 5 ms and prints when reachability flips (run in a namespace);
+//   policy-table OUT.json --large|--small --client IP --server IP --interface PATTERN (issue 6): writes
+//     the per-packet benchmark's tables (bench/policypath.sh), with this sender:
+//   udp-flood ADDRESS PORT: SECONDS of 64-byte UDP datagrams nobody answers (run in a namespace).
 var seconds = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 8;
 var section = args.Length > 1 ? args[1] : "controller";
 switch (section)
@@ -30,8 +33,13 @@ switch (section)
     case "probe" when args.Length == 4:
         await ReachabilityProbe.RunAsync(new IPEndPoint(IPAddress.Parse(args[2]), int.Parse(args[3], CultureInfo.InvariantCulture)), CancellationToken.None);
         return 0;
+    case "policy-table":
+        return PolicyPathTables.Write(args[2..]);
+    case "udp-flood" when args.Length == 4:
+        UdpFlood.Run(new IPEndPoint(IPAddress.Parse(args[2]), int.Parse(args[3], CultureInfo.InvariantCulture)), seconds);
+        return 0;
     default:
-        Console.Error.WriteLine($"unknown section '{section}': controller, gateway, policy, propagation, or probe ADDRESS PORT");
+        Console.Error.WriteLine($"unknown section '{section}': controller, gateway, policy, propagation, probe ADDRESS PORT, policy-table OUT.json ..., or udp-flood ADDRESS PORT");
         return 2;
 }
 
