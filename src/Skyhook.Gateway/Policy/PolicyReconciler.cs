@@ -67,9 +67,6 @@ public sealed partial class PolicyReconciler : IDesiredStateReconciler, ISession
 
     public string Name => "policy";
 
-    /// <summary>The table now in force, as this process applied it; null before the first apply.</summary>
-    public NftTable? Applied => _applied;
-
     public async Task ApplyAsync(ValidatedState state, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(state);
@@ -205,9 +202,9 @@ public sealed partial class PolicyReconciler : IDesiredStateReconciler, ISession
         foreach (var session in _sessions.Snapshot())
         {
             if (state.Users.TryGetValue(session.UserName, out var user) && user.Enabled
-                && user.Profile is { } profile && state.Profiles.ContainsKey(profile))
+                && user.Profile is { } name && state.Profiles.TryGetValue(name, out var profile))
             {
-                bindings.Add(new SessionBinding(session.Address, state.Profiles[profile].Name));
+                bindings.Add(new SessionBinding(session.Address, profile.Name));
             }
         }
         return bindings;
@@ -251,10 +248,10 @@ public sealed partial class PolicyReconciler : IDesiredStateReconciler, ISession
         [LoggerMessage(EventId = 4650, Level = LogLevel.Information, Message = "Policy table applied for {Reason}: {Sessions} sessions bound, {Bytes} bytes of nft transaction")]
         public static partial void Applied(ILogger logger, string reason, int sessions, int bytes);
 
-        [LoggerMessage(EventId = 4652, Level = LogLevel.Warning, Message = "The policy table of revision {Revision} could not be applied on arrival (the apply loop tries again): {Error}")]
-        public static partial void EarlyApplyFailed(ILogger logger, long revision, string error);
-
         [LoggerMessage(EventId = 4651, Level = LogLevel.Warning, Message = "Following the containers into the policy table failed (the last table stays in force): {Error}")]
         public static partial void FollowFailed(ILogger logger, string error);
+
+        [LoggerMessage(EventId = 4652, Level = LogLevel.Warning, Message = "The policy table of revision {Revision} could not be applied on arrival (the apply loop tries again): {Error}")]
+        public static partial void EarlyApplyFailed(ILogger logger, long revision, string error);
     }
 }
