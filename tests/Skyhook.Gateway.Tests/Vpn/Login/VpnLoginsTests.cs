@@ -47,13 +47,13 @@ public sealed class VpnLoginsTests(ITestOutputHelper output) : IAsyncLifetime
         _stop.Dispose();
     }
 
-    private void Start()
+    private void Start(ISessionPolicy? policy = null)
     {
         var logins = new VpnLogins((request, ct) =>
         {
             _requests.Enqueue(request);
             return _decisions.TryGetValue(request.UserName, out var decide) ? decide(request) : Task.FromResult(Allowed("token-" + request.UserName));
-        }, _sessions, TimeProvider.System, _log);
+        }, _sessions, TimeProvider.System, _log, policy);
         _running = logins.RunAsync(_client, Leases, _stop.Token);
     }
 
@@ -204,6 +204,52 @@ public sealed class VpnLoginsTests(ITestOutputHelper output) : IAsyncLifetime
 
         Assert.StartsWith("client-deny 7 0 \"the gateway cannot apply", command, StringComparison.Ordinal);
         Assert.Equal(0, Leases.Count);
+    }
+
+    [Fact]
+    public async Task Connect_PolicyBindsBeforeClientAuth_AndAgainAtDisconnect()
+    {
+        var policy = new SessionPolicyFake(_sessions);
+        Start(policy);
+        await ConnectAsync(11, "alice", Scrv1("pw", "123456"));
+
+        Assert.StartsWith("client-auth 11 0", (await ReadCommandAsync())[0], StringComparison.Ordinal);
+        // When the policy was told, the session was already listed: its address was bound before client-auth.
+        Assert.Equal([1], policy.SessionCounts);
+
+        await _server.WriteAsync(">CLIENT:DISCONNECT,11\n>CLIENT:ENV,bytes_received=10\n>CLIENT:ENV,bytes_sent=20\n>CLIENT:ENV,END\n", Ct);
+        await Eventually.True(() => policy.SessionCounts.Count == 2, "the policy told of the logout", TimeSpan.FromSeconds(10), Ct);
+        Assert.Equal([1, 0], policy.SessionCounts);
+    }
+
+    [Fact]
+    public async Task Connect_PolicyCannotBind_DeniedAndNothingKept()
+    {
+        Start(new SessionPolicyFake(_sessions) { Fails = true });
+        await ConnectAsync(12, "alice", Scrv1("pw", "123456"));
+
+        var command = Assert.Single(await ReadCommandAsync());
+
+        Assert.StartsWith("client-deny 12 0 \"the gateway cannot apply your access policy", command, StringComparison.Ordinal);
+        Assert.Equal(0, Leases.Count);
+        Assert.Equal(0, _sessions.Count);
+    }
+
+    /// <summary>A FAKE policy table: records how many sessions were listed each time it was told, or fails on cue.</summary>
+    private sealed class SessionPolicyFake(VpnSessions sessions) : ISessionPolicy
+    {
+        public bool Fails { get; init; }
+
+        public List<int> SessionCounts { get; } = [];
+
+        public Task SessionsChangedAsync(CancellationToken cancellationToken)
+        {
+            lock (SessionCounts)
+            {
+                SessionCounts.Add(sessions.Count);
+            }
+            return Fails ? Task.FromException(new InvalidOperationException("nft: no such table")) : Task.CompletedTask;
+        }
     }
 
     [Fact]
