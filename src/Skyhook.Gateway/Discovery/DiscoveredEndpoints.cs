@@ -1,14 +1,16 @@
 using System.Collections.Immutable;
 using System.Net;
+using Skyhook.Core.Addressing;
 using Skyhook.Core.Policy;
 using Skyhook.Core.Policy.Compilation;
 
 namespace Skyhook.Gateway.Discovery;
 
 /// <summary>
-/// Builds endpoints in one canonical form: addresses distinct and sorted (IPv4 first), networks
-/// distinct and sorted, labels sorted by key and without swarm's per-task labels. Two reads of the
-/// same containers therefore give equal content, whatever order the engine answered in.
+/// Builds endpoints in one canonical form: addresses distinct and sorted (IPv4 first), networks and
+/// aliases distinct and sorted (aliases lowercase), labels sorted by key and without swarm's per-task
+/// labels. Two reads of the same containers therefore give equal content, whatever order the engine
+/// answered in.
 /// </summary>
 public static class DiscoveredEndpoints
 {
@@ -24,7 +26,8 @@ public static class DiscoveredEndpoints
         string? container,
         string? service,
         IEnumerable<KeyValuePair<string, string>> labels,
-        IEnumerable<string> networks)
+        IEnumerable<string> networks,
+        IEnumerable<string>? aliases = null)
     {
         var sortedLabels = ImmutableSortedDictionary.CreateBuilder<string, string>(StringComparer.Ordinal);
         foreach (var (key, value) in labels)
@@ -40,6 +43,10 @@ public static class DiscoveredEndpoints
                 container,
                 service,
                 sortedLabels.ToImmutable(),
-                networks.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray()));
+                networks.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray()))
+        {
+            // DNS names are case-insensitive; Docker keeps an alias as given.
+            Aliases = (aliases ?? []).Select(a => a.ToLowerInvariant()).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray(),
+        };
     }
 }

@@ -13,6 +13,7 @@ public sealed class DockerEngineReader(string endpoint) : IEngineReader
     private static readonly string[] Actions = ["create", "start", "die", "destroy", "rename", "update", "connect", "disconnect", "remove"];
 
     private readonly Lazy<DockerClient> _client = new(() => DockerEngine.CreateClient(endpoint));
+    private readonly ContainerAliasCache _aliases = new();
 
     public string Endpoint => endpoint;
 
@@ -32,7 +33,11 @@ public sealed class DockerEngineReader(string endpoint) : IEngineReader
             var tasks = await client.Tasks.ListAsync(new TasksListParameters { Filters = Filter("desired-state", "running") }, cancellationToken);
             swarm = DockerMapping.Swarm(services, tasks);
         }
-        return new EngineView(nodeId, DockerMapping.Containers(containers, networks, nodeId), swarm);
+        // Mapped once to learn which containers are on an overlay (only those are inspected for
+        // their aliases), then again with the aliases.
+        var onOverlays = DockerMapping.Containers(containers, networks, nodeId).Select(c => c.Id).ToList();
+        var aliases = await _aliases.RefreshAsync(onOverlays, (id, token) => InspectAliasesAsync(client, id, networks, token), cancellationToken);
+        return new EngineView(nodeId, DockerMapping.Containers(containers, networks, nodeId, aliases), swarm);
     }
 
     public Task WatchAsync(Action<string> onEvent, CancellationToken cancellationToken)
@@ -53,6 +58,20 @@ public sealed class DockerEngineReader(string endpoint) : IEngineReader
         if (_client.IsValueCreated)
         {
             _client.Value.Dispose();
+        }
+    }
+
+    private static async Task<IReadOnlyList<string>?> InspectAliasesAsync(
+        DockerClient client, string id, IList<NetworkResponse> networks, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return DockerMapping.OverlayAliases(await client.Containers.InspectContainerAsync(id, cancellationToken), networks);
+        }
+        catch (DockerContainerNotFoundException)
+        {
+            // Removed between list and inspect; the next list will not show it.
+            return null;
         }
     }
 

@@ -20,18 +20,19 @@ public static class DockerMapping
     /// One engine's running containers on its overlays. <paramref name="networks"/> is the engine's
     /// network list (any driver: only non-ingress overlays are used); a container's endpoint is matched
     /// to it by network id, or by name when the engine left the id out. The gateway's own anchor
-    /// containers are left out: they are the gateway's way in, not a workload.
+    /// containers are left out: they are the gateway's way in, not a workload. The container list does
+    /// not carry network aliases (dockerd copies only addresses into it): they come from inspecting
+    /// each container (<see cref="OverlayAliases"/>), keyed by container id in <paramref name="aliasesByContainerId"/>.
     /// </summary>
     public static IReadOnlyList<ObservedContainer> Containers(
         IEnumerable<ContainerListResponse> containers,
         IEnumerable<NetworkResponse> networks,
-        string? nodeId)
+        string? nodeId,
+        IReadOnlyDictionary<string, IReadOnlyList<string>>? aliasesByContainerId = null)
     {
         ArgumentNullException.ThrowIfNull(containers);
         ArgumentNullException.ThrowIfNull(networks);
-        var overlays = networks.Where(n => n.Driver == "overlay" && !n.Ingress && !string.IsNullOrEmpty(n.Name)).ToList();
-        var byId = overlays.Where(n => !string.IsNullOrEmpty(n.ID)).ToDictionary(n => n.ID, n => n.Name, StringComparer.Ordinal);
-        var names = overlays.Select(n => n.Name).ToHashSet(StringComparer.Ordinal);
+        var overlays = new Overlays(networks);
 
         var observed = new List<ObservedContainer>();
         foreach (var container in containers)
@@ -45,9 +46,7 @@ public static class DockerMapping
             var onNetworks = new List<string>();
             foreach (var (key, endpoint) in container.NetworkSettings?.Networks ?? new Dictionary<string, EndpointSettings>())
             {
-                var network = endpoint is null ? null
-                    : !string.IsNullOrEmpty(endpoint.NetworkID) ? byId.GetValueOrDefault(endpoint.NetworkID)
-                    : names.Contains(key) ? key : null;
+                var network = overlays.NameOf(key, endpoint);
                 if (network is null)
                 {
                     continue;
@@ -64,9 +63,31 @@ public static class DockerMapping
                 container.ID,
                 nodeId,
                 Label(labels, ServiceIdLabel),
-                DiscoveredEndpoints.Create(addresses, Name(container.Names), Label(labels, ServiceNameLabel), labels, onNetworks)));
+                DiscoveredEndpoints.Create(
+                    addresses,
+                    Name(container.Names),
+                    Label(labels, ServiceNameLabel),
+                    labels,
+                    onNetworks,
+                    aliasesByContainerId?.GetValueOrDefault(container.ID))));
         }
         return observed;
+    }
+
+    /// <summary>
+    /// An inspected container's aliases on the overlays whose addresses count, as given (Docker's own
+    /// 12-hex short id among them on user networks: a container on the overlay can resolve it too).
+    /// </summary>
+    public static IReadOnlyList<string> OverlayAliases(ContainerInspectResponse container, IEnumerable<NetworkResponse> networks)
+    {
+        ArgumentNullException.ThrowIfNull(container);
+        ArgumentNullException.ThrowIfNull(networks);
+        var overlays = new Overlays(networks);
+        return (container.NetworkSettings?.Networks ?? new Dictionary<string, EndpointSettings>())
+            .Where(n => overlays.NameOf(n.Key, n.Value) is not null)
+            .SelectMany(n => n.Value.Aliases ?? [])
+            .Where(a => !string.IsNullOrEmpty(a))
+            .ToList();
     }
 
     /// <summary>
@@ -100,6 +121,7 @@ public static class DockerMapping
             }
             var addresses = new List<IPAddress>();
             var onNetworks = new List<string>();
+            var aliases = new List<string>();
             foreach (var attachment in task.NetworksAttachments ?? [])
             {
                 if (attachment.Network?.Spec is not { Name: { Length: > 0 } network, Ingress: false } spec
@@ -108,6 +130,10 @@ public static class DockerMapping
                     continue;
                 }
                 onNetworks.Add(network);
+                // The spec names a network by id or by name (docker service create --network-alias).
+                aliases.AddRange((task.Spec?.Networks ?? [])
+                    .Where(n => n.Target is { Length: > 0 } target && (target == attachment.Network.ID || target == network))
+                    .SelectMany(n => n.Aliases ?? []));
                 foreach (var address in attachment.Addresses ?? [])
                 {
                     // Swarm gives attachment addresses with their prefix: 10.0.0.6/16.
@@ -123,7 +149,7 @@ public static class DockerMapping
                 containerId,
                 string.IsNullOrEmpty(task.NodeID) ? null : task.NodeID,
                 task.ServiceID,
-                DiscoveredEndpoints.Create(addresses, TaskContainerName(service.Name, task), service.Name, labels, onNetworks)));
+                DiscoveredEndpoints.Create(addresses, TaskContainerName(service.Name, task), service.Name, labels, onNetworks, aliases)));
         }
         return new SwarmView(facts, observed);
     }
@@ -149,6 +175,30 @@ public static class DockerMapping
 
     private static string? Label(IDictionary<string, string> labels, string key) =>
         labels.TryGetValue(key, out var value) && value.Length > 0 ? value : null;
+
+    /// <summary>The networks whose addresses count: overlays other than swarm's ingress.</summary>
+    private sealed class Overlays
+    {
+        private readonly Dictionary<string, string> _byId;
+        private readonly HashSet<string> _names;
+
+        public Overlays(IEnumerable<NetworkResponse> networks)
+        {
+            var overlays = networks.Where(n => n.Driver == "overlay" && !n.Ingress && !string.IsNullOrEmpty(n.Name)).ToList();
+            _byId = overlays.Where(n => !string.IsNullOrEmpty(n.ID)).ToDictionary(n => n.ID, n => n.Name, StringComparer.Ordinal);
+            _names = overlays.Select(n => n.Name).ToHashSet(StringComparer.Ordinal);
+        }
+
+        /// <summary>
+        /// The overlay's name when a container's endpoint (under <paramref name="key"/> in the
+        /// container's networks) is on one, else null; matched by network id, or by name when the
+        /// engine left the id out.
+        /// </summary>
+        public string? NameOf(string key, EndpointSettings? endpoint) =>
+            endpoint is null ? null
+            : !string.IsNullOrEmpty(endpoint.NetworkID) ? _byId.GetValueOrDefault(endpoint.NetworkID)
+            : _names.Contains(key) ? key : null;
+    }
 
     private static void AddAddress(List<IPAddress> addresses, string? text)
     {

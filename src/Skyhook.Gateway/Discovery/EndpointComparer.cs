@@ -1,10 +1,11 @@
+using Skyhook.Core.Addressing;
 using Skyhook.Core.Policy.Compilation;
 
 namespace Skyhook.Gateway.Discovery;
 
 /// <summary>
 /// Compares endpoints by content (the records compare their lists by reference): container name,
-/// service, addresses, networks, then labels. The order is total, so a sorted list is one canonical
+/// service, addresses, networks, labels, then aliases. The order is total, so a sorted list is one canonical
 /// form and two reads of the same containers compare equal.
 /// </summary>
 public sealed class EndpointComparer : IComparer<DiscoveredEndpoint>, IEqualityComparer<DiscoveredEndpoint>
@@ -60,6 +61,10 @@ public sealed class EndpointComparer : IComparer<DiscoveredEndpoint>, IEqualityC
                 x.Facts.Labels.OrderBy(l => l.Key, StringComparer.Ordinal).ToList(),
                 y.Facts.Labels.OrderBy(l => l.Key, StringComparer.Ordinal).ToList(),
                 (a, b) => string.CompareOrdinal(a.Key, b.Key) is var key and not 0 ? key : string.CompareOrdinal(a.Value, b.Value));
+        }
+        if (result == 0)
+        {
+            result = CompareSequences(x.Aliases, y.Aliases, string.CompareOrdinal);
         }
         return result;
     }

@@ -13,6 +13,8 @@ namespace Skyhook.Gateway.Discovery;
 /// <item>with no manager answering, the last known tasks of one that did.</item>
 /// </list>
 /// A task's labels are its service's labels overlaid with its container labels (a container label wins).
+/// A container's aliases are the union of what the chosen source and every answering one say: an
+/// engine knows them from inspecting its container, a manager from the task's network spec.
 /// </summary>
 public static class EndpointMerge
 {
@@ -43,24 +45,31 @@ public static class EndpointMerge
         Take((managerAnswers ? current : stale).SelectMany(v => v.Swarm?.Tasks ?? []).Where(t => !OnLiveNode(t)));
         Take(stale.SelectMany(v => v.Containers).Where(c => !OnLiveNode(c) && !(managerAnswers && c.ServiceId is not null)));
 
+        var currentAliases = current.SelectMany(v => v.Containers.Concat(v.Swarm?.Tasks ?? []))
+            .ToLookup(c => c.Id, c => c.Endpoint.Aliases, StringComparer.Ordinal);
         return chosen.Values
-            .Select(c => WithService(c, services))
+            .Select(c => Complete(c, services, currentAliases[c.Id].SelectMany(a => a)))
             .Order(EndpointComparer.Instance)
             .ToList();
     }
 
-    private static DiscoveredEndpoint WithService(ObservedContainer container, Dictionary<string, ServiceFacts> services)
+    /// <summary>The container with its service's name and labels, and the aliases every source gave it.</summary>
+    private static DiscoveredEndpoint Complete(ObservedContainer container, Dictionary<string, ServiceFacts> services, IEnumerable<string> aliases)
     {
-        if (container.ServiceId is null || !services.TryGetValue(container.ServiceId, out var service))
-        {
-            return container.Endpoint;
-        }
         var facts = container.Endpoint.Facts;
-        var labels = new Dictionary<string, string>(service.Labels, StringComparer.Ordinal);
-        foreach (var (key, value) in facts.Labels)
+        var service = facts.Service;
+        IEnumerable<KeyValuePair<string, string>> labels = facts.Labels;
+        if (container.ServiceId is not null && services.TryGetValue(container.ServiceId, out var serviceFacts))
         {
-            labels[key] = value;
+            var merged = new Dictionary<string, string>(serviceFacts.Labels, StringComparer.Ordinal);
+            foreach (var (key, value) in facts.Labels)
+            {
+                merged[key] = value;
+            }
+            labels = merged;
+            service ??= serviceFacts.Name;
         }
-        return DiscoveredEndpoints.Create(container.Endpoint.Addresses, facts.Container, facts.Service ?? service.Name, labels, facts.Networks);
+        return DiscoveredEndpoints.Create(
+            container.Endpoint.Addresses, facts.Container, service, labels, facts.Networks, container.Endpoint.Aliases.Concat(aliases));
     }
 }

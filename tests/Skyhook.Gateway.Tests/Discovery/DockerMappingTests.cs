@@ -81,6 +81,58 @@ public sealed class DockerMappingTests
     }
 
     [Fact]
+    public void Containers_AliasesByContainerId_CanonicalOnItsEndpoint()
+    {
+        var web1 = Container("056c48a0", "web1", [], ("multi-host-overlay", OverlayId, "10.0.0.2"));
+        var web2 = Container("7a1b2c3d", "web2", [], ("multi-host-overlay", OverlayId, "10.0.0.3"));
+        var aliases = new Dictionary<string, IReadOnlyList<string>> { ["056c48a0"] = ["WWW", "056c48a0d1e2", "www"] };
+
+        var observed = DockerMapping.Containers([web1, web2], [OverlayNetwork()], null, aliases);
+
+        Assert.Equal(["056c48a0d1e2", "www"], observed.Single(o => o.Id == "056c48a0").Endpoint.Aliases);
+        Assert.Empty(observed.Single(o => o.Id == "7a1b2c3d").Endpoint.Aliases);
+    }
+
+    [Fact]
+    public void OverlayAliases_Inspected_OnlyFromOverlaysNotBridgeOrIngress()
+    {
+        // Shaped like `docker inspect` of a container on the overlay (by id), a user bridge (by name only) and ingress.
+        var inspected = new ContainerInspectResponse
+        {
+            ID = "056c48a0d1e2f3a4",
+            NetworkSettings = new NetworkSettings
+            {
+                Networks = new Dictionary<string, EndpointSettings>
+                {
+                    ["multi-host-overlay"] = new() { NetworkID = OverlayId, IPAddress = "10.0.0.2", Aliases = ["web", "056c48a0d1e2"] },
+                    ["backend"] = new() { NetworkID = "", IPAddress = "10.1.0.2", Aliases = ["db-client"] },
+                    ["local"] = new() { NetworkID = "b2", IPAddress = "172.18.0.2", Aliases = ["local-only", "056c48a0d1e2"] },
+                    ["ingress"] = new() { NetworkID = "ing", IPAddress = "10.200.0.5", Aliases = ["published"] },
+                },
+            },
+        };
+        NetworkResponse[] networks = [OverlayNetwork(), OverlayNetwork("backend", "bk"), new() { ID = "b2", Name = "local", Driver = "bridge" }, OverlayNetwork("ingress", "ing", ingress: true)];
+
+        Assert.Equal(["web", "056c48a0d1e2", "db-client"], DockerMapping.OverlayAliases(inspected, networks));
+    }
+
+    [Fact]
+    public void Swarm_TaskNetworkAliases_ByNetworkIdOrName()
+    {
+        var byId = Task("t1", 1, Node2, "c1", [], "10.0.0.6/16");
+        byId.Spec.Networks = [new NetworkAttachmentConfig { Target = OverlayId, Aliases = ["Backend", "api-v1"] }, new NetworkAttachmentConfig { Target = "other-net", Aliases = ["elsewhere"] }];
+        var byName = Task("t2", 2, Node1, "c2", [], "10.0.0.7/16");
+        byName.Spec.Networks = [new NetworkAttachmentConfig { Target = "multi-host-overlay", Aliases = ["backend"] }];
+        var none = Task("t3", 3, Node1, "c3", [], "10.0.0.8/16");
+
+        var tasks = DockerMapping.Swarm([Service(ServiceId, "api", [])], [byId, byName, none]).Tasks.ToDictionary(t => t.Id);
+
+        Assert.Equal(["api-v1", "backend"], tasks["c1"].Endpoint.Aliases);
+        Assert.Equal(["backend"], tasks["c2"].Endpoint.Aliases);
+        Assert.Empty(tasks["c3"].Endpoint.Aliases);
+    }
+
+    [Fact]
     public void Containers_GatewayAnchor_Skipped()
     {
         var anchor = Container("a1", OverlayNames.AnchorContainer("multi-host-overlay"), new() { [OverlayNames.AnchorLabel] = "multi-host-overlay" }, ("multi-host-overlay", OverlayId, "10.0.0.10"));

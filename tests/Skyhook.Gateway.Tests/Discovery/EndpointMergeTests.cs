@@ -18,6 +18,9 @@ public sealed class EndpointMergeTests
     private static ObservedContainer ApiTask(string id, int slot, string address, string node, params (string Key, string Value)[] labels) =>
         new(id, node, Api, DiscoveredEndpoints.Create([IPAddress.Parse(address)], $"api.{slot}.task{slot}", "api", labels.Select(l => KeyValuePair.Create(l.Key, l.Value)), ["multi-host-overlay"]));
 
+    private static ObservedContainer WithAliases(ObservedContainer container, params string[] aliases) =>
+        container with { Endpoint = container.Endpoint with { Aliases = aliases } };
+
     private static EngineView Manager(string node, IReadOnlyList<ObservedContainer> containers, IReadOnlyList<ObservedContainer> tasks) =>
         new(node, containers, new SwarmView(Services, tasks));
 
@@ -37,6 +40,31 @@ public sealed class EndpointMergeTests
         var endpoints = EndpointMerge.Merge(readings);
 
         Assert.Equal("api.1.task1 10.0.0.6 api team=payments,tier=backend", Describe(endpoints));
+    }
+
+    [Fact]
+    public void Merge_TaskSeenByItsEngineAndTheManager_UnionOfAliases()
+    {
+        var task = ApiTask("c-api1", 1, "10.0.0.6", Node2);
+        var readings = new[]
+        {
+            new EngineReading(Manager(Node1, [], [WithAliases(task, "backend", "api-main")]), true),
+            new EngineReading(new EngineView(Node2, [WithAliases(task, "4e191cc7e0a1", "backend")], null), true),
+        };
+
+        var endpoint = Assert.Single(EndpointMerge.Merge(readings));
+
+        Assert.Equal(["4e191cc7e0a1", "api-main", "backend"], endpoint.Aliases);
+    }
+
+    [Fact]
+    public void Merge_StandaloneWithAliases_KeptWithoutService()
+    {
+        var web1 = WithAliases(Standalone("c-web1", "web1", "10.0.0.2", Node1), "056c48a0d1e2", "www");
+
+        var endpoint = Assert.Single(EndpointMerge.Merge([new(new EngineView(Node1, [web1], null), true)]));
+
+        Assert.Equal(["056c48a0d1e2", "www"], endpoint.Aliases);
     }
 
     [Fact]
@@ -122,6 +150,17 @@ public sealed class EndpointMergeTests
     }
 
     [Fact]
+    public void SameEndpoints_NewAlias_NotEqual()
+    {
+        var web1 = WithAliases(Standalone("c", "web1", "10.0.0.2", null), "www").Endpoint;
+        var aliased = WithAliases(Standalone("c", "web1", "10.0.0.2", null), "shop", "www").Endpoint;
+
+        Assert.False(EndpointComparer.SameEndpoints([web1], [aliased]));
+        Assert.NotEqual(0, EndpointComparer.Instance.Compare(web1, aliased));
+        Assert.True(EndpointComparer.SameEndpoints([aliased], [WithAliases(Standalone("c", "web1", "10.0.0.2", null), "shop", "www").Endpoint]));
+    }
+
+    [Fact]
     public void Create_AddressesAndNetworks_DistinctAndSortedIPv4First()
     {
         var endpoint = DiscoveredEndpoints.Create(
@@ -130,5 +169,13 @@ public sealed class EndpointMergeTests
 
         Assert.Equal(["10.0.0.9", "10.0.0.10", "fd00::1"], endpoint.Addresses.Select(a => a.ToString()));
         Assert.Equal(["a", "b"], endpoint.Facts.Networks);
+    }
+
+    [Fact]
+    public void Create_Aliases_LowercaseDistinctSorted()
+    {
+        var endpoint = DiscoveredEndpoints.Create([IPAddress.Parse("10.0.0.9")], "c", null, [], ["a"], ["Web", "db", "web", "API"]);
+
+        Assert.Equal(["api", "db", "web"], endpoint.Aliases);
     }
 }

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace Skyhook.Gateway.Discovery;
+namespace Skyhook.Core.Addressing;
 
 /// <summary>Orders addresses IPv4 first, then by their bytes (numeric order within a family).</summary>
 public sealed class AddressComparer : IComparer<IPAddress>
