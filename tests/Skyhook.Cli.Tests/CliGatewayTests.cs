@@ -59,6 +59,23 @@ public sealed class CliGatewayTests(ControllerProcess controller)
     }
 
     [Fact]
+    public async Task Groups_HideUnreachableNames_SetOnCreateKeptByOtherEditsChangedByFlag()
+    {
+        var cli = await controller.AdminAsync();
+
+        var created = await Ok(cli.RunAsync("groups", "create", "names", "--hide-unreachable-names", "false"));
+        var edited = await Ok(cli.RunAsync("groups", "update", "names", "--port", "443"));
+        var flag = await Ok(cli.RunAsync("groups", "update", "names", "--hide-unreachable-names"));
+        var defaulted = await Ok(cli.RunAsync("groups", "create", "names-default"));
+
+        Assert.Contains("unreachable names shown", created);
+        Assert.Contains("udp/443", edited);
+        Assert.Contains("unreachable names shown", edited);
+        Assert.Contains("unreachable names hidden", flag);
+        Assert.Contains("unreachable names hidden", defaulted);
+    }
+
+    [Fact]
     public async Task ContainerAccess_DisableThenEnable_KeepsTheSubnet()
     {
         var cli = await controller.AdminAsync();

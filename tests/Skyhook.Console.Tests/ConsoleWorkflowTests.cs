@@ -81,9 +81,13 @@ public sealed class ConsoleWorkflowTests(ConsoleFixture fixture) : ConsoleTest(f
         await overlay.GetByLabel("Overlay network name").FillAsync("multi-host-overlay");
         await overlay.GetByLabel("Subnet").FillAsync("10.0.0.0/16");
         await page.GetByLabel("Search domains").FillAsync("apps.internal");
+        var hide = page.GetByLabel("Hide unreachable names");
+        await Expect(hide).ToBeCheckedAsync();
+        await hide.UncheckAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Save group settings" }).ClickAsync();
         await Expect(page.Locator(".notice")).ToContainTextAsync("Group settings saved");
         await Expect(page.Locator("#overlays tr[data-overlay='0'] input[name='overlays[0].subnet']")).ToHaveValueAsync("10.0.0.0/16");
+        await Expect(page.GetByLabel("Hide unreachable names")).Not.ToBeCheckedAsync();
 
         var join = await AdminPages.AddGatewayAsync(page, "edge-gw1", "198.51.100.21");
         await HeadlessChromium.ScreenshotAsync(page, "gateway-group-join-command");

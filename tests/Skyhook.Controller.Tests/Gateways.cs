@@ -33,6 +33,25 @@ public static class Gateways
         return await ControllerFixture.ReadAsync(response, HttpStatusCode.Created);
     }
 
+    /// <summary>
+    /// Edits a group as a client would: reads it, writes its view back (join tokens stay <c>***</c>)
+    /// with <c>hideUnreachableNames</c> set, or left out when null; returns the updated group.
+    /// </summary>
+    public static async Task<JsonElement> PutGroupAsync(HttpClient admin, string name, bool? hideUnreachableNames)
+    {
+        var read = await admin.GetAsync($"/api/v1/groups/{name}", Cancel);
+        var current = await ControllerFixture.ReadAsync(read, HttpStatusCode.OK);
+        var body = current.EnumerateObject()
+            .Where(p => p.Name is not ("createdAt" or "updatedAt" or "hideUnreachableNames"))
+            .ToDictionary(p => p.Name, p => (object?)p.Value.Clone());
+        if (hideUnreachableNames is { } hide)
+        {
+            body["hideUnreachableNames"] = hide;
+        }
+
+        return await ControllerFixture.ReadAsync(await UsersApiTests.PutAsync(admin, $"/api/v1/groups/{name}", body, read.Headers.ETag!.Tag), HttpStatusCode.OK);
+    }
+
     /// <summary>Adds a pending gateway; returns the response body and its join token.</summary>
     public static async Task<(JsonElement Body, string JoinToken)> AddGatewayAsync(ControllerFixture fixture, HttpClient admin, string group, string name, string endpoint)
     {

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Text;
 
 namespace Skyhook.Controller.Tests;
 
@@ -49,6 +50,51 @@ public abstract class GroupsApiTests(ControllerFixture fixture)
 
         var port = await client.PostAsJsonAsync("/api/v1/groups", new { name = "groups-bad-port", port = 70000 }, Cancel);
         Assert.True((await ControllerFixture.ReadAsync(port, HttpStatusCode.BadRequest)).GetProperty("errors").TryGetProperty("port", out _));
+    }
+
+    [Theory]
+    [InlineData("\"yes\"")]
+    [InlineData("1")]
+    public async Task Create_HideUnreachableNamesNotABool_BadRequestNamingField(string value)
+    {
+        using var client = fixture.CreateAdminClient();
+        var json = "{\"name\":\"groups-hide-bad\",\"hideUnreachableNames\":" + value + "}";
+        var response = await client.PostAsync("/api/v1/groups", new StringContent(json, Encoding.UTF8, "application/json"), Cancel);
+        var problem = await ControllerFixture.ReadAsync(response, HttpStatusCode.BadRequest);
+        Assert.True(problem.GetProperty("errors").TryGetProperty("hideUnreachableNames", out _), problem.GetRawText());
+        await ControllerFixture.ReadAsync(await client.GetAsync("/api/v1/groups/groups-hide-bad", Cancel), HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task HideUnreachableNames_DefaultTrue_EditedAndRead_CarriedInDesiredStateWhoseHashChanges()
+    {
+        using var client = fixture.CreateAdminClient();
+        var created = await Gateways.CreateGroupAsync(client, "groups-hide");
+        Assert.True(created.GetProperty("hideUnreachableNames").GetBoolean());
+        var (_, gateway) = await Gateways.AddAndEnrolAsync(fixture, client, "groups-hide", "groups-hide-gw");
+        using (gateway)
+        {
+            var before = await Gateways.ConfigAsync(gateway);
+            Assert.True(before.Group.HideUnreachableNames);
+
+            var hidden = await Gateways.PutGroupAsync(client, "groups-hide", hideUnreachableNames: false);
+            Assert.False(hidden.GetProperty("hideUnreachableNames").GetBoolean());
+            var read = await ControllerFixture.ReadAsync(await client.GetAsync("/api/v1/groups/groups-hide", Cancel), HttpStatusCode.OK);
+            Assert.False(read.GetProperty("hideUnreachableNames").GetBoolean());
+            var shown = await Gateways.ConfigAsync(gateway);
+            Assert.False(shown.Group.HideUnreachableNames);
+            Assert.True(shown.Revision > before.Revision);
+            Assert.NotEqual(before.Hash, shown.Hash);
+
+            // A replace that leaves it out takes the default, as every other field left out does.
+            Assert.True((await Gateways.PutGroupAsync(client, "groups-hide", hideUnreachableNames: null)).GetProperty("hideUnreachableNames").GetBoolean());
+            var again = await Gateways.ConfigAsync(gateway);
+            Assert.True(again.Group.HideUnreachableNames);
+            Assert.Equal(before.Hash, again.Hash);
+        }
+
+        var off = await client.PostAsJsonAsync("/api/v1/groups", new { name = "groups-hide-off", hideUnreachableNames = false }, Cancel);
+        Assert.False((await ControllerFixture.ReadAsync(off, HttpStatusCode.Created)).GetProperty("hideUnreachableNames").GetBoolean());
     }
 
     [Fact]

@@ -196,7 +196,8 @@ public static class GroupsCommands
             return;
         }
         Console.WriteLine($"group {group.Text("name")}: {group.Text("transport")}/{group.Text("port")}, {group.Text("tunnelMode")} tunnel, "
-            + $"client pool {group.Text("clientPool")} in /{group.Text("clientBlockPrefixLength")} blocks, sessions {group.Text("sessionLifetimeSeconds")} s");
+            + $"client pool {group.Text("clientPool")} in /{group.Text("clientBlockPrefixLength")} blocks, sessions {group.Text("sessionLifetimeSeconds")} s"
+            + (group.TryGetProperty("hideUnreachableNames", out var hide) ? $", unreachable names {(hide.GetBoolean() ? "hidden" : "shown")}" : ""));
         foreach (var overlay in group.GetProperty("overlays").EnumerateArray())
         {
             Console.WriteLine($"  overlay {overlay.Text("name")} {overlay.Text("subnet")}{(overlay.GetProperty("enabled").GetBoolean() ? "" : " (disabled)")}");
@@ -216,15 +217,19 @@ public static class GroupsCommands
         private readonly Option<int?> _port = new("--port") { Description = "The port gateways listen on (default 1194)." };
         private readonly Option<string?> _tunnel = new("--tunnel") { Description = "split (default: only overlays and additional CIDRs) or full." };
         private readonly Option<string[]> _additional = new("--additional-cidr") { Description = "Also routed through the VPN in split tunnel; repeat." };
-        private readonly Option<string[]> _nameservers = new("--nameserver") { Description = "Pushed to clients; repeat." };
+        private readonly Option<string[]> _nameservers = new("--nameserver") { Description = "Where the gateways' DNS forwards names that are not container names (none: the gateway host's resolvers); clients are given the gateway's own DNS. Repeat." };
         private readonly Option<string[]> _searchDomains = new("--search-domain") { Description = "Pushed to clients; repeat." };
+        private readonly Option<bool?> _hideUnreachable = new("--hide-unreachable-names")
+        {
+            Description = "true (default): names of containers a user's profile cannot reach answer NXDOMAIN for that user; false: every user resolves every container name (the policy still decides access).",
+        };
         private readonly Option<string?> _pool = new("--client-pool") { Description = "VPN client addresses, carved per gateway (default 192.168.43.0/24)." };
         private readonly Option<int?> _block = new("--client-block-prefix") { Description = "Each gateway's block of the pool (default 24)." };
         private readonly Option<int?> _lifetime = new("--session-lifetime") { Description = "Seconds a login lasts before a new code is needed (default 43200)." };
 
         public void AddTo(Command command)
         {
-            foreach (var option in new Option[] { _transport, _port, _tunnel, _additional, _nameservers, _searchDomains, _pool, _block, _lifetime })
+            foreach (var option in new Option[] { _transport, _port, _tunnel, _additional, _nameservers, _searchDomains, _hideUnreachable, _pool, _block, _lifetime })
             {
                 command.Options.Add(option);
             }
@@ -245,6 +250,7 @@ public static class GroupsCommands
             Set("additionalCidrs", _additional);
             Set("nameservers", _nameservers);
             Set("searchDomains", _searchDomains);
+            Set("hideUnreachableNames", _hideUnreachable);
             Set("clientPool", _pool);
             Set("clientBlockPrefixLength", _block);
             Set("sessionLifetimeSeconds", _lifetime);

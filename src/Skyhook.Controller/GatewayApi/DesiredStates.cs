@@ -51,7 +51,8 @@ public sealed class DesiredStates(ControllerDbContext db, GroupSettingsStore sto
         settings.Nameservers.Select(n => n.ToString()).ToList(),
         settings.SearchDomains,
         (int)settings.SessionLifetime.TotalSeconds,
-        settings.Overlays.Select(o => new OverlayDocument(o.Name, o.Subnet.ToString(), o.Enabled, o.Join?.ManagerAddress, o.Join?.JoinToken)).ToList());
+        settings.Overlays.Select(o => new OverlayDocument(o.Name, o.Subnet.ToString(), o.Enabled, o.Join?.ManagerAddress, o.Join?.JoinToken)).ToList(),
+        settings.HideUnreachableNames);
 
     private async Task<Shared> SharedAsync(CancellationToken cancellationToken)
     {

@@ -3,8 +3,14 @@ namespace Skyhook.Controller.Groups;
 /// <summary>
 /// A gateway group as the API takes it, for create (POST) and replace (PUT; the name may be left
 /// out, and cannot change). Fields left out take their defaults: UDP 1194, split tunnel, client pool
-/// 192.168.43.0/24 in /24 blocks, sessions of 12 hours (43200 s).
+/// 192.168.43.0/24 in /24 blocks, sessions of 12 hours (43200 s), unreachable names hidden.
 /// </summary>
+/// <param name="Nameservers">Where the gateways' DNS forwards names that are not container names (empty: the gateway host's resolvers). Clients are given the gateway's own DNS.</param>
+/// <param name="HideUnreachableNames">
+/// Default true: names of containers the user's profile cannot reach answer NXDOMAIN for that user, so
+/// the name space does not leak the shape of the cluster. False: every user resolves every container
+/// name (access is still enforced by the policy).
+/// </param>
 public sealed record GroupRequest(
     string? Name,
     string? Transport,
@@ -16,7 +22,8 @@ public sealed record GroupRequest(
     string? ClientPool,
     int? ClientBlockPrefixLength,
     int? SessionLifetimeSeconds,
-    IReadOnlyList<OverlayRequest?>? Overlays);
+    IReadOnlyList<OverlayRequest?>? Overlays,
+    bool? HideUnreachableNames = null);
 
 /// <param name="Enabled">Default true.</param>
 /// <param name="Join">How gateways join the swarm; leave out when the gateway hosts already are swarm nodes.</param>

@@ -48,6 +48,7 @@ public sealed class GroupSettingsStore(IDataProtectionProvider dataProtection)
                 o.ManagerAddress is null || o.ProtectedJoinToken is null
                     ? null
                     : new SwarmJoin(o.ManagerAddress, _protector.Unprotect(o.ProtectedJoinToken)))).ToList(),
+            HideUnreachableNames = stored.HideUnreachableNames ?? GatewayGroupSettings.DefaultHideUnreachableNames,
         };
     }
 
@@ -67,7 +68,8 @@ public sealed class GroupSettingsStore(IDataProtectionProvider dataProtection)
                 o.Subnet.ToString(),
                 o.Enabled,
                 o.Join?.ManagerAddress,
-                o.Join is null ? null : _protector.Protect(o.Join.JoinToken))).ToList()),
+                o.Join is null ? null : _protector.Protect(o.Join.JoinToken))).ToList(),
+            settings.HideUnreachableNames),
         Json);
 
     public static GroupView View(GatewayGroupEntity entity, GatewayGroupSettings settings) => new(
@@ -83,6 +85,7 @@ public sealed class GroupSettingsStore(IDataProtectionProvider dataProtection)
         (int)settings.SessionLifetime.TotalSeconds,
         settings.Overlays.Select(o => new OverlayView(
             o.Name, o.Subnet.ToString(), o.Enabled, o.Join is null ? null : new SwarmJoinView(o.Join.ManagerAddress, Masked))).ToList(),
+        settings.HideUnreachableNames,
         entity.CreatedAt,
         entity.UpdatedAt);
 
@@ -196,6 +199,7 @@ public sealed class GroupSettingsStore(IDataProtectionProvider dataProtection)
             ClientBlockPrefixLength = request.ClientBlockPrefixLength ?? GatewayGroupSettings.DefaultClientBlockPrefixLength,
             SessionLifetime = request.SessionLifetimeSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : GatewayGroupSettings.DefaultSessionLifetime,
             Overlays = overlays,
+            HideUnreachableNames = request.HideUnreachableNames ?? GatewayGroupSettings.DefaultHideUnreachableNames,
         };
 
         // No gateway reports its underlay yet (the gateway's heartbeat does not carry it), so the

@@ -1,6 +1,8 @@
 namespace Skyhook.Controller.Groups;
 
 /// <summary>A gateway group as the API shows it: swarm join tokens are never returned, only <c>***</c>.</summary>
+/// <param name="Nameservers">Where the gateways' DNS forwards names that are not container names (empty: the gateway host's resolvers). Clients are given the gateway's own DNS.</param>
+/// <param name="HideUnreachableNames">True: names of containers the user's profile cannot reach answer NXDOMAIN for that user.</param>
 public sealed record GroupView(
     string Name,
     string Transport,
@@ -13,6 +15,7 @@ public sealed record GroupView(
     int ClientBlockPrefixLength,
     int SessionLifetimeSeconds,
     IReadOnlyList<OverlayView> Overlays,
+    bool HideUnreachableNames,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt);
 

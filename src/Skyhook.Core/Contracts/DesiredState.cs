@@ -21,6 +21,11 @@ public sealed record DesiredState(
 public sealed record GatewayAssignment(string Name, string ClientBlock, string PublicEndpoint);
 
 /// <summary>The group's settings on the wire (ranges and addresses as text, parsed again by the gateway).</summary>
+/// <param name="Nameservers">Where the gateway's DNS forwards names that are not container names; empty: the gateway host's resolvers.</param>
+/// <param name="HideUnreachableNames">
+/// Container names the user's profile cannot reach answer NXDOMAIN for that user. Last and optional so
+/// that a document from a controller that predates it still reads (as true, the default).
+/// </param>
 public sealed record GroupDocument(
     string Name,
     string Transport,
@@ -30,7 +35,8 @@ public sealed record GroupDocument(
     IReadOnlyList<string> Nameservers,
     IReadOnlyList<string> SearchDomains,
     int SessionLifetimeSeconds,
-    IReadOnlyList<OverlayDocument> Overlays);
+    IReadOnlyList<OverlayDocument> Overlays,
+    bool HideUnreachableNames = true);
 
 /// <param name="JoinToken">The swarm worker join token when the gateway must join the swarm; a secret.</param>
 public sealed record OverlayDocument(string Name, string Subnet, bool Enabled, string? ManagerAddress, string? JoinToken)

@@ -16,6 +16,7 @@ public sealed record GatewayGroupSettings
     public static readonly TimeSpan DefaultSessionLifetime = TimeSpan.FromHours(12);
     public static readonly TimeSpan MinSessionLifetime = TimeSpan.FromMinutes(5);
     public static readonly TimeSpan MaxSessionLifetime = TimeSpan.FromDays(30);
+    public const bool DefaultHideUnreachableNames = true;
 
     public required string Name { get; init; }
 
@@ -30,10 +31,21 @@ public sealed record GatewayGroupSettings
     /// <summary>Routed through the VPN besides the overlays in split tunnel (e.g. a VPC's service subnet).</summary>
     public IReadOnlyList<Cidr> AdditionalCidrs { get; init; } = [];
 
-    /// <summary>Pushed to clients; names under <see cref="SearchDomains"/> resolve containers.</summary>
+    /// <summary>
+    /// Where the gateways' DNS forwards names that are not container names (empty: the gateway host's
+    /// resolvers). Clients are given the gateway's own DNS, not these.
+    /// </summary>
     public IReadOnlyList<IPAddress> Nameservers { get; init; } = [];
 
+    /// <summary>The domains under which the gateways' DNS answers container names; pushed to clients as search domains.</summary>
     public IReadOnlyList<string> SearchDomains { get; init; } = [];
+
+    /// <summary>
+    /// Default true: names of containers the user's profile cannot reach answer NXDOMAIN for that user,
+    /// so the name space does not leak the shape of the cluster. False: every user resolves every
+    /// container name (access is still enforced by the policy).
+    /// </summary>
+    public bool HideUnreachableNames { get; init; } = DefaultHideUnreachableNames;
 
     /// <summary>
     /// VPN client addresses. Each gateway gets one block of <see cref="ClientBlockPrefixLength"/> from

@@ -88,11 +88,18 @@ public static class DesiredStateValidator
                 problems.Add($"group.nameservers: '{text}' is not an IP address");
             }
         }
+        var searchDomains = new List<string>();
         foreach (var domain in group.SearchDomains ?? [])
         {
-            if (!ClientConnectConfig.IsDomainName(domain))
+            // "apps.internal." is the fully qualified spelling of the same domain.
+            var name = domain is not null && domain.EndsWith('.') ? domain[..^1] : domain;
+            if (name is null || !ClientConnectConfig.IsDomainName(name))
             {
                 problems.Add($"group.searchDomains: '{domain}' is not a DNS domain name");
+            }
+            else if (!searchDomains.Contains(name.ToLowerInvariant()))
+            {
+                searchDomains.Add(name.ToLowerInvariant());
             }
         }
         var overlays = new List<ValidatedOverlay>();
@@ -188,7 +195,7 @@ public static class DesiredStateValidator
 
         return problems.Count > 0
             ? null
-            : new ValidatedState(state, clientBlock, transport, tunnel, additional, nameservers, overlays, profiles, users) { EndedSessions = ended };
+            : new ValidatedState(state, clientBlock, transport, tunnel, additional, nameservers, searchDomains, group.HideUnreachableNames, overlays, profiles, users) { EndedSessions = ended };
     }
 
     private static List<Cidr> ParseCidrs(List<string> problems, string field, IReadOnlyList<string>? texts)

@@ -12,6 +12,9 @@ namespace Skyhook.Gateway.Sync;
 /// revision and hash are what the heartbeat echoes) and every text field parsed, so reconcilers never
 /// parse or fail on input again.
 /// </summary>
+/// <param name="Nameservers">Where the gateway's DNS forwards names that are not container names; empty: the host's resolvers.</param>
+/// <param name="SearchDomains">The domains under which the gateway's DNS answers container names: lowercase, without a trailing dot, each once.</param>
+/// <param name="HideUnreachableNames">True: a container name the user's profile cannot reach answers NXDOMAIN for that user.</param>
 public sealed record ValidatedState(
     DesiredState Document,
     Cidr ClientBlock,
@@ -19,6 +22,8 @@ public sealed record ValidatedState(
     TunnelMode TunnelMode,
     IReadOnlyList<Cidr> AdditionalCidrs,
     IReadOnlyList<IPAddress> Nameservers,
+    IReadOnlyList<string> SearchDomains,
+    bool HideUnreachableNames,
     IReadOnlyList<ValidatedOverlay> Overlays,
     IReadOnlyDictionary<string, AccessProfile> Profiles,
     IReadOnlyDictionary<string, UserDocument> Users)

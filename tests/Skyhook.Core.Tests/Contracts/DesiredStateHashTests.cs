@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Skyhook.Core.Contracts;
 
 namespace Skyhook.Core.Tests.Contracts;
@@ -21,6 +22,26 @@ public sealed class DesiredStateHashTests
     [Fact]
     public void Compute_OneRuleChanged_OtherHash() =>
         Assert.NotEqual(DesiredStateHash.Compute(State(1, "allow container web1 tcp 80")), DesiredStateHash.Compute(State(1, "allow container web1 tcp 8080")));
+
+    [Fact]
+    public void Compute_HideUnreachableNamesFlipped_OtherHash()
+    {
+        var state = State(1, "allow container web1 tcp 80");
+
+        Assert.True(state.Group.HideUnreachableNames);
+        Assert.NotEqual(DesiredStateHash.Compute(state), DesiredStateHash.Compute(state with { Group = state.Group with { HideUnreachableNames = false } }));
+    }
+
+    [Fact]
+    public void Deserialize_GroupDocumentWithoutHideUnreachableNames_ReadsAsTrue()
+    {
+        // As an older controller writes it, and as a gateway's cache from before holds it.
+        var json = """{"name":"default","transport":"udp","port":1194,"tunnelMode":"split","additionalCidrs":[],"nameservers":[],"searchDomains":[],"sessionLifetimeSeconds":43200,"overlays":[]}""";
+
+        var group = JsonSerializer.Deserialize<GroupDocument>(json, new JsonSerializerOptions(JsonSerializerDefaults.Web))!;
+
+        Assert.True(group.HideUnreachableNames);
+    }
 
     [Fact]
     public void Compute_TwoGatewaysOfOneGroup_SameHash() =>

@@ -18,10 +18,33 @@ public sealed class DesiredStateValidatorTests
         Assert.Equal("192.168.43.0/24", state.ClientBlock.ToString());
         Assert.Equal((VpnTransport.Udp, TunnelMode.Split), (state.Transport, state.TunnelMode));
         Assert.Equal("10.0.0.0/16", Assert.Single(state.Overlays).Subnet.ToString());
+        Assert.Equal("10.0.0.2", Assert.Single(state.Nameservers).ToString());
+        Assert.Equal(["apps.internal"], state.SearchDomains);
+        Assert.True(state.HideUnreachableNames);
         Assert.Equal(2, state.Profiles["dev"].Rules.Count);
         Assert.True(state.IsUserEnabled("ALICE"));
         Assert.False(state.IsUserEnabled("bob"));
         Assert.False(state.IsUserEnabled("carol"));
+    }
+
+    [Fact]
+    public void Validate_SearchDomainsInAnySpelling_LowercaseWithoutTrailingDotEachOnce()
+    {
+        var state = DesiredStateValidator.Validate(
+            States.Valid().With(s => s with { Group = s.Group with { SearchDomains = ["Apps.Internal.", "apps.internal", "SVC.example"] } }), out var errors);
+
+        Assert.Empty(errors);
+        Assert.Equal(["apps.internal", "svc.example"], state!.SearchDomains);
+    }
+
+    [Fact]
+    public void Validate_HideUnreachableNamesOff_Carried()
+    {
+        var state = DesiredStateValidator.Validate(
+            States.Valid().With(s => s with { Group = s.Group with { HideUnreachableNames = false } }), out var errors);
+
+        Assert.Empty(errors);
+        Assert.False(state!.HideUnreachableNames);
     }
 
     public static TheoryData<string, Func<DesiredState, DesiredState>> Broken => new()
@@ -32,6 +55,8 @@ public sealed class DesiredStateValidatorTests
         { "overlays[multi-host-overlay].subnet", s => s with { Group = s.Group with { Overlays = [new OverlayDocument("multi-host-overlay", "10.0.0.1/16", true, null, null)] } } },
         { "nameservers", s => s with { Group = s.Group with { Nameservers = ["dns.example"] } } },
         { "searchDomains", s => s with { Group = s.Group with { SearchDomains = ["bad domain"] } } },
+        { "searchDomains", s => s with { Group = s.Group with { SearchDomains = ["apps.internal.."] } } },
+        { "searchDomains", s => s with { Group = s.Group with { SearchDomains = ["."] } } },
         { "transport", s => s with { Group = s.Group with { Transport = "sctp" } } },
         { "port", s => s with { Group = s.Group with { Port = 0 } } },
         { "rules[2]", s => s with { Profiles = [new ProfileDocument("dev", "deny-all", ["allow container web1 tcp 80", "allow cidr 10.0.3.0/24 tcp 99999"])] } },

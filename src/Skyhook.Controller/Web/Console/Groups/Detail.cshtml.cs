@@ -47,7 +47,8 @@ public sealed class DetailModel(GroupService groups, GatewayService gateways) : 
             double.TryParse(form["sessionLifetimeHours"], NumberStyles.Float, CultureInfo.InvariantCulture, out var hours) && hours is > 0 and < 1e6
                 ? (int)Math.Round(hours * 3600)
                 : null,
-            Overlays(form));
+            Overlays(form),
+            form["hideUnreachableNames"] == "true");
         var outcome = await groups.UpdateAsync(Name, request, IfMatch.Version(version), Actor, cancellationToken);
         return outcome.Failure is { } failure ? await ShowAsync(failure, cancellationToken) : Done("Group settings saved; the gateways apply them within a second.", "/Console/Groups/Detail", new { name = Name });
     }
