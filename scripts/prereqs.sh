@@ -17,7 +17,8 @@ SKYHOOK_PACKAGES=(
   dnsutils
 )
 
-# Arguments: further packages this caller needs (./test.sh adds postgresql, openvpn and chromium).
+# Arguments: further packages this caller needs (./test.sh adds postgresql, openvpn, chromium, and
+# dnsmasq-base: the upstream nameserver the gateway DNS tests forward to).
 skyhook_install_prereqs() {
   if [ "$(id -u)" -ne 0 ]; then
     echo "skyhook: run as root (it installs packages, creates network namespaces and starts dockerd)" >&2

@@ -18,6 +18,7 @@ builder.AddDiscovery();
 // In this order: the policy table before openvpn takes logins; a new state cuts revoked VPN
 // sessions before the slower host work.
 builder.AddPolicy();
+builder.AddDns();
 builder.AddOpenVpn();
 builder.AddOverlayNetworks();
 

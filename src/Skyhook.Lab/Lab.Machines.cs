@@ -6,8 +6,18 @@ namespace Skyhook.Lab;
 /// <summary>A gateway host of the lab: on the underlay and the internet, with its own engine in the swarm.</summary>
 public sealed record GatewayHost(string Name, string Namespace, string UnderlayAddress, string PublicAddress, EngineLayout Engine);
 
-/// <summary>A VPN user's laptop: a namespace on the internet bridge only.</summary>
-public sealed record Desktop(string Name, string Namespace, string Address);
+/// <summary>
+/// A VPN user's laptop: a namespace on the internet bridge only. Its resolver is
+/// <paramref name="ResolvConf"/> (/etc/netns/NAMESPACE/resolv.conf, in force for commands run with
+/// <c>ip netns exec</c>), which its VPN client fills with what the gateway pushes through
+/// <paramref name="DnsHook"/>, as a laptop's network manager would.
+/// </summary>
+public sealed record Desktop(string Name, string Namespace, string Address, string ResolvConf, string DnsHook)
+{
+    /// <summary>The openvpn arguments that run the DNS hook when the tunnel comes up and goes down.</summary>
+    public IReadOnlyList<string> OpenVpnDnsArguments =>
+        ["--script-security", "2", "--setenv", "SKYHOOK_RESOLV_CONF", ResolvConf, "--up", DnsHook, "--down", DnsHook];
+}
 
 public sealed partial class Lab
 {
@@ -51,7 +61,8 @@ public sealed partial class Lab
             [new Attachment(LabLayout.InternetBridge, name, "eth0", address, LabLayout.InternetPrefixLength)],
             defaultGateway: null,
             cancellationToken);
-        return new Desktop(name, netns, address.ToString());
+        var hook = await DesktopDns.EnsureHookAsync(Layout, cancellationToken);
+        return new Desktop(name, netns, address.ToString(), DesktopDns.EnsureResolverDirectory(netns), hook);
     }
 
     /// <summary>Removes a gateway host: its engine and everything it started, its swarm node entry, its namespace.</summary>
@@ -82,6 +93,7 @@ public sealed partial class Lab
         await Engines.HostCleanup.KillNamespaceProcessesAsync(_runner, _tools.Ip, netns, cancellationToken);
         // Deleting the namespace deletes the veths in it, and with them their ends on the lab's bridges.
         await _network.DeleteNamespaceAsync(netns, cancellationToken);
+        DesktopDns.RemoveResolverDirectory(netns);
     }
 
     private static void RequireIndex(int index, string what)

@@ -180,6 +180,7 @@ public sealed partial class Lab
             progress?.Report($"removing namespace {netns}");
             await HostCleanup.KillNamespaceProcessesAsync(_runner, _tools.Ip, netns, cancellationToken);
             await _network.DeleteNamespaceAsync(netns, cancellationToken);
+            DesktopDns.RemoveResolverDirectory(netns);
         }
         await _network.DeleteHostLinkAsync(Layout, cancellationToken);
         await HostCleanup.UnmountUnderAsync(_runner, _tools.Umount, [Layout.StateDirectory, Layout.RunDirectory], cancellationToken);

@@ -27,17 +27,7 @@ internal static class Requirements
         return File.Exists("/dev/net/tun") ? null : "/dev/net/tun is missing";
     }
 
-    public static void RequireOpenVpn()
-    {
-        if (WhyNoOpenVpn() is { } reason)
-        {
-            if (OnCi)
-            {
-                Assert.Fail("CI must run the openvpn integration tests: " + reason);
-            }
-            Assert.Skip(reason);
-        }
-    }
+    public static void RequireOpenVpn() => Require(WhyNoOpenVpn(), "CI must run the openvpn integration tests: ");
 
     /// <summary>Null when nft can check a ruleset here (root for netlink, the nftables package); otherwise why not.</summary>
     public static string? WhyNoNft()
@@ -49,17 +39,7 @@ internal static class Requirements
         return ExecutableSearch.Find("nft") is null ? "nft is not installed (apt-get install nftables)" : null;
     }
 
-    public static void RequireNft()
-    {
-        if (WhyNoNft() is { } reason)
-        {
-            if (OnCi)
-            {
-                Assert.Fail("CI must run the nftables tests: " + reason);
-            }
-            Assert.Skip(reason);
-        }
-    }
+    public static void RequireNft() => Require(WhyNoNft(), "CI must run the nftables tests: ");
 
     /// <summary>
     /// Null when conntrack entries can be listed and deleted in network namespaces here, with real
@@ -81,13 +61,31 @@ internal static class Requirements
         return null;
     }
 
-    public static void RequireConntrack()
+    public static void RequireConntrack() => Require(WhyNoConntrack(), "CI must run the conntrack tests: ");
+
+    /// <summary>Null when the DNS tests can run: dig (dnsutils) to ask, dnsmasq (dnsmasq-base) as the upstream nameserver.</summary>
+    public static string? WhyNoDnsTools()
     {
-        if (WhyNoConntrack() is { } reason)
+        foreach (var (tool, package) in new[] { ("dig", "dnsutils"), ("dnsmasq", "dnsmasq-base") })
+        {
+            if (ExecutableSearch.Find(tool) is null)
+            {
+                return $"{tool} is not installed (apt-get install {package})";
+            }
+        }
+        return null;
+    }
+
+    public static void RequireDnsTools() => Require(WhyNoDnsTools(), "CI must run the DNS tests: ");
+
+    /// <summary>Skips on a developer box; fails under CI, where a skip could hide a broken test.</summary>
+    private static void Require(string? reason, string onCi)
+    {
+        if (reason is not null)
         {
             if (OnCi)
             {
-                Assert.Fail("CI must run the conntrack tests: " + reason);
+                Assert.Fail(onCi + reason);
             }
             Assert.Skip(reason);
         }

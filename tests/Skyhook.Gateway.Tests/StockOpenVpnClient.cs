@@ -10,7 +10,8 @@ internal static class StockOpenVpnClient
     /// Starts <c>openvpn --config</c> in <paramref name="netns"/>; files go to <paramref name="directory"/>
     /// named after <paramref name="label"/>. The password is sent as given: an SCRV1 string for a first login.
     /// </summary>
-    public static ChildProcess Start(string netns, string directory, string label, string profile, string user, string password)
+    /// <param name="arguments">More openvpn arguments, such as a lab desktop's DNS hook.</param>
+    public static ChildProcess Start(string netns, string directory, string label, string profile, string user, string password, IReadOnlyList<string>? arguments = null)
     {
         var profilePath = Path.Combine(directory, label + ".ovpn");
         var credentialsPath = Path.Combine(directory, label + ".auth");
@@ -18,7 +19,7 @@ internal static class StockOpenVpnClient
         File.WriteAllText(credentialsPath, user + "\n" + password + "\n");
         File.SetUnixFileMode(credentialsPath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         return ChildProcess.Start("nsenter",
-            ["--net=/run/netns/" + netns, "openvpn", "--config", profilePath, "--auth-user-pass", credentialsPath, "--log", LogPath(directory, label)]);
+            ["--net=/run/netns/" + netns, "openvpn", "--config", profilePath, "--auth-user-pass", credentialsPath, "--log", LogPath(directory, label), .. arguments ?? []]);
     }
 
     public static string LogPath(string directory, string label) => Path.Combine(directory, label + ".log");

@@ -39,12 +39,15 @@ public sealed partial class DemoTests(ITestOutputHelper output)
             // web2 runs on the last node, not on node 1 and not on the gateway host: the page crossed the overlay.
             Assert.Equal("n2", web2.GetProperty("machine").GetString());
             Assert.Equal("n1", web1.GetProperty("machine").GetString());
-            Assert.Equal($"nsenter --net=/run/netns/{prefix}-d1 curl -sS -m 5 http://{web2.GetProperty("overlayAddress").GetString()}/", checks[0].GetProperty("command").GetString());
+            Assert.Equal($"ip netns exec {prefix}-d1 curl -sS -m 5 http://{web2.GetProperty("overlayAddress").GetString()}/", checks[0].GetProperty("command").GetString());
             Assert.Equal("hello from web2", checks[0].GetProperty("output").GetString());
+            // By name: the desktop's resolver is the gateway's DNS (pushed at login), web1 under the group's search domain.
+            Assert.Equal($"ip netns exec {prefix}-d1 curl -sS -m 5 http://web1.{LabDemo.SearchDomain}/", checks[1].GetProperty("command").GetString());
+            Assert.Equal("hello from web1", checks[1].GetProperty("output").GetString());
             Assert.All(checks, c => Assert.True(c.GetProperty("asExpected").GetBoolean(), c.GetProperty("command") + "\n" + c.GetProperty("output")));
             // One allowed request (the page above) and one the profile denies: the gateway drops it, curl times out.
             var denied = Assert.Single(checks, c => c.TryGetProperty("deniedBy", out var rule) && rule.ValueKind == System.Text.Json.JsonValueKind.String);
-            Assert.Equal($"nsenter --net=/run/netns/{prefix}-d1 curl -sS -m 3 http://{web1.GetProperty("overlayAddress").GetString()}:8080/", denied.GetProperty("command").GetString());
+            Assert.Equal($"ip netns exec {prefix}-d1 curl -sS -m 3 http://{web1.GetProperty("overlayAddress").GetString()}:8080/", denied.GetProperty("command").GetString());
             Assert.Equal(28, denied.GetProperty("exitCode").GetInt32());
             Assert.Contains("Initialization Sequence Completed", demo.GetProperty("tunnelUp").GetString());
 

@@ -37,6 +37,11 @@ internal static class LabDemoCommand
                 throw new LabException($"the desktop did not get web2's page through the VPN; see the gateway's log {up.Gateway.Log} "
                     + $"and `curl -s {up.ControllerUrl}/api/v1/gateways` (applyError) with the admin's token");
             }
+            if (!checks[1].Succeeded)
+            {
+                throw new LabException($"the desktop did not get web1's page by name (`{checks[1].Command}`: {checks[1].Output}); "
+                    + $"see the gateway's log {up.Gateway.Log} (DNS) and the desktop's {up.Desktop.Log} (pushed dhcp-option lines)");
+            }
             if (checks.FirstOrDefault(c => c.DeniedBy is not null && !c.AsExpected) is { } leaked)
             {
                 throw new LabException($"`{leaked.Command}` got through although the profile denies it ({leaked.DeniedBy}); see the gateway's log {up.Gateway.Log}");
@@ -49,7 +54,8 @@ internal static class LabDemoCommand
     {
         var web1 = demo.Targets.Single(t => t.Name == "web1");
         var web2 = demo.Targets.Single(t => t.Name == "web2");
-        var desktop = $"nsenter --net=/run/netns/{demo.Desktop.Namespace}";
+        // ip netns exec puts the desktop's resolv.conf (the VPN's nameserver and search domain) in place.
+        var desktop = $"ip netns exec {demo.Desktop.Namespace}";
         var skyhook = SkyhookCommand();
         var text = new StringBuilder();
         text.AppendLine($"Skyhook on lab {demo.Prefix}:");
@@ -78,7 +84,9 @@ internal static class LabDemoCommand
         text.AppendLine();
         text.AppendLine("Try:");
         text.AppendLine($"  {desktop} curl http://web2-address:8080/".Replace("web2-address", web2.OverlayAddress, StringComparison.Ordinal));
-        text.AppendLine($"  {desktop} dbclient -yy -i {demo.SshKey} root@{web2.OverlayAddress} hostname");
+        text.AppendLine($"  {desktop} curl http://web2.{LabDemo.SearchDomain}:8080/     # names: container, service, tasks.SERVICE, under the search domain or bare");
+        text.AppendLine($"  {desktop} getent hosts tasks.api");
+        text.AppendLine($"  {desktop} dbclient -yy -i {demo.SshKey} root@web2 hostname");
         text.AppendLine($"  {desktop} bash      # a shell on the desktop: it reaches the containers only through the VPN");
         text.AppendLine($"  a browser on {demo.ControllerUrl}/ : sign in as {demo.Admin.Name} (console) or {demo.User.Name} (portal) with the password and a code from");
         text.AppendLine($"    an authenticator app holding the secret, or from: echo SECRET | {skyhook} lab code");

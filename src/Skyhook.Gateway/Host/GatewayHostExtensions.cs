@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Skyhook.Gateway.Discovery;
+using Skyhook.Gateway.Dns;
 using Skyhook.Gateway.Overlay;
 using Skyhook.Gateway.Sync;
 using Skyhook.Gateway.Vpn;
@@ -118,6 +119,24 @@ public static class GatewayHostExtensions
         builder.Services.AddSingleton<IDesiredStateReconciler>(sp => sp.GetRequiredService<Policy.PolicyReconciler>());
         builder.Services.AddSingleton<ISessionCutter>(sp => sp.GetRequiredService<Policy.PolicyReconciler>());
         builder.Services.AddHostedService(sp => sp.GetRequiredService<Policy.PolicyReconciler>());
+        return builder;
+    }
+
+    /// <summary>
+    /// The DNS service for VPN clients (Dns/, options in section "Dns"): container names for each
+    /// user, everything else forwarded. Registered before <see cref="AddOpenVpn"/>, so that it
+    /// listens (and logins can give it as the nameserver) before openvpn takes its first login.
+    /// </summary>
+    public static IHostApplicationBuilder AddDns(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddOptions<DnsOptions>().BindConfiguration(DnsOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.TryAddSingleton<VpnSessions>();
+        builder.Services.TryAddSingleton<IDnsQueryObserver, DnsQueryLogger>();
+        builder.Services.AddSingleton<DnsReconciler>();
+        builder.Services.AddSingleton<IVpnNameserver>(sp => sp.GetRequiredService<DnsReconciler>());
+        builder.Services.AddSingleton<IDesiredStateReconciler>(sp => sp.GetRequiredService<DnsReconciler>());
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<DnsReconciler>());
         return builder;
     }
 

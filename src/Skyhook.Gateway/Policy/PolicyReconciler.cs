@@ -128,7 +128,7 @@ public sealed partial class PolicyReconciler : IDesiredStateReconciler, ISession
     {
         if (_endpoints is not null)
         {
-            _following = FollowEndpointsAsync(_endpoints, _stopping.Token);
+            _following = _endpoints.FollowAsync(ContainersChangedAsync, _stopping.Token);
         }
         return Task.CompletedTask;
     }
@@ -201,8 +201,7 @@ public sealed partial class PolicyReconciler : IDesiredStateReconciler, ISession
         var bindings = new List<SessionBinding>();
         foreach (var session in _sessions.Snapshot())
         {
-            if (state.Users.TryGetValue(session.UserName, out var user) && user.Enabled
-                && user.Profile is { } name && state.Profiles.TryGetValue(name, out var profile))
+            if (state.ProfileOf(session.UserName) is { } profile)
             {
                 bindings.Add(new SessionBinding(session.Address, profile.Name));
             }
@@ -210,36 +209,27 @@ public sealed partial class PolicyReconciler : IDesiredStateReconciler, ISession
         return bindings;
     }
 
-    private async Task FollowEndpointsAsync(IEndpointSource endpoints, CancellationToken cancellationToken)
+    private async Task ContainersChangedAsync(EndpointSnapshot snapshot, CancellationToken cancellationToken)
     {
-        var seen = endpoints.Current.Version;
-        while (!cancellationToken.IsCancellationRequested)
+        try
         {
+            await _gate.WaitAsync(cancellationToken);
             try
             {
-                seen = (await endpoints.WaitForChangeAsync(seen, cancellationToken)).Version;
-                await _gate.WaitAsync(cancellationToken);
-                try
+                if (_state is not null)
                 {
-                    if (_state is not null)
-                    {
-                        await ConvergeAsync($"containers (discovery {seen})", replace: false, cancellationToken);
-                    }
-                }
-                finally
-                {
-                    _gate.Release();
+                    await ConvergeAsync($"containers (discovery {snapshot.Version})", replace: false, cancellationToken);
                 }
             }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            finally
             {
-                return;
+                _gate.Release();
             }
-            catch (Exception ex) when (ex is ProcessFailedException or ArgumentException or InvalidOperationException)
-            {
-                // The last table stays in force; the next change or resync tries again.
-                Log.FollowFailed(_logger, ex.Message);
-            }
+        }
+        catch (Exception ex) when (ex is ProcessFailedException or ArgumentException or InvalidOperationException)
+        {
+            // The last table stays in force; the next change or resync tries again.
+            Log.FollowFailed(_logger, ex.Message);
         }
     }
 

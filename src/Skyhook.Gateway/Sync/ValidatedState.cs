@@ -37,6 +37,10 @@ public sealed record ValidatedState(
 
     /// <summary>True when the user exists and is enabled (names compare case-insensitively, as user names do).</summary>
     public bool IsUserEnabled(string userName) => Users.TryGetValue(userName, out var user) && user.Enabled;
+
+    /// <summary>The profile that judges the user's packets now: null for a disabled or unknown user, or one without a profile.</summary>
+    public AccessProfile? ProfileOf(string userName) =>
+        Users.TryGetValue(userName, out var user) && user is { Enabled: true, Profile: { } name } ? Profiles.GetValueOrDefault(name) : null;
 }
 
 public sealed record ValidatedOverlay(string Name, Cidr Subnet, bool Enabled, string? ManagerAddress, string? JoinToken)

@@ -40,7 +40,7 @@ public sealed partial class OpenVpnReconciler : IDesiredStateReconciler, ISessio
     // Bumped by every apply that restarts openvpn: a supervisor of an older run stands down.
     private int _generation;
 
-    public OpenVpnReconciler(IOptions<GatewayOptions> options, GatewayFiles files, ControllerApi api, VpnSessions sessions, TimeProvider time, ILoggerFactory loggers, ISessionPolicy? policy = null)
+    public OpenVpnReconciler(IOptions<GatewayOptions> options, GatewayFiles files, ControllerApi api, VpnSessions sessions, TimeProvider time, ILoggerFactory loggers, ISessionPolicy? policy = null, IVpnNameserver? nameserver = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(loggers);
@@ -51,7 +51,7 @@ public sealed partial class OpenVpnReconciler : IDesiredStateReconciler, ISessio
         _loggers = loggers;
         _logger = loggers.CreateLogger<OpenVpnReconciler>();
         var authTimeout = TimeSpan.FromSeconds(_options.AuthTimeoutSeconds);
-        _logins = new VpnLogins((request, ct) => api.AuthorizeAsync(request, authTimeout, ct), sessions, time, loggers.CreateLogger<VpnLogins>(), policy);
+        _logins = new VpnLogins((request, ct) => api.AuthorizeAsync(request, authTimeout, ct), sessions, time, loggers.CreateLogger<VpnLogins>(), policy, nameserver);
     }
 
     public string Name => "openvpn";

@@ -19,12 +19,14 @@ namespace Skyhook.Gateway.Vpn;
 /// </summary>
 /// <param name="authorize">POST /api/v1/gateway/auth; throws <see cref="ControllerApiException"/> when there is no decision.</param>
 /// <param name="policy">Told of every session that begins or ends; a login is answered only after its binding is in force.</param>
+/// <param name="nameserver">This gateway's DNS service: when it runs, clients are given it instead of the controller's nameservers (which it forwards to).</param>
 public sealed partial class VpnLogins(
     Func<VpnAuthRequest, CancellationToken, Task<VpnAuthDecision>> authorize,
     VpnSessions sessions,
     TimeProvider time,
     ILogger<VpnLogins> logger,
-    ISessionPolicy? policy = null)
+    ISessionPolicy? policy = null,
+    IVpnNameserver? nameserver = null)
 {
     private readonly VpnSessions _sessions = sessions;
     private readonly TimeProvider _time = time;
@@ -109,7 +111,13 @@ public sealed partial class VpnLogins(
             ClientConnectConfig config;
             try
             {
-                config = ClientConnectConfig.FromPush(decision.Push ?? NoPush).AssignAddress(address, leases.Block);
+                var push = decision.Push ?? NoPush;
+                var dns = nameserver?.Address;
+                config = ClientConnectConfig.FromPush(dns is null ? push : push with { DnsServers = [dns.ToString()] }).AssignAddress(address, leases.Block);
+                if (dns is not null && login.Environment.SupportsDnsOption)
+                {
+                    config.SplitDns(dns, push.SearchDomains);
+                }
                 if (decision.SessionToken is { } token)
                 {
                     config.SessionToken(token);

@@ -1,13 +1,20 @@
+using System.Buffers.Binary;
 using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
 using Skyhook.Core.Contracts;
 using Skyhook.Gateway.Vpn.OpenVpn;
 
 namespace Skyhook.Gateway.Vpn;
 
-/// <summary>The live sessions by OpenVPN client id, for the heartbeat and for cutting users who lost their access.</summary>
+/// <summary>
+/// The live sessions by OpenVPN client id, for the heartbeat and for cutting users who lost their
+/// access, and by tunnel address, for the DNS service to know who asks.
+/// </summary>
 public sealed class VpnSessions
 {
     private readonly ConcurrentDictionary<ulong, VpnSession> _sessions = new();
+    private readonly ConcurrentDictionary<uint, VpnSession> _byAddress = new();
 
     public int Count => _sessions.Count;
 
@@ -39,11 +46,48 @@ public sealed class VpnSessions
     {
         ArgumentNullException.ThrowIfNull(session);
         _sessions[session.ClientId] = session;
+        if (Key(session.Address) is { } key)
+        {
+            _byAddress[key] = session;
+        }
     }
 
     public VpnSession? Get(ulong clientId) => _sessions.GetValueOrDefault(clientId);
 
-    public VpnSession? Remove(ulong clientId) => _sessions.TryRemove(clientId, out var session) ? session : null;
+    /// <summary>The session holding this tunnel address, or null. Allocates nothing.</summary>
+    public VpnSession? AtAddress(IPAddress address) =>
+        Key(address) is { } key && _byAddress.TryGetValue(key, out var session) ? session : null;
 
-    public void Clear() => _sessions.Clear();
+    public VpnSession? Remove(ulong clientId)
+    {
+        if (!_sessions.TryRemove(clientId, out var session))
+        {
+            return null;
+        }
+        if (Key(session.Address) is { } key)
+        {
+            // Only this session's entry: a new login may already hold the address.
+            _byAddress.TryRemove(new KeyValuePair<uint, VpnSession>(key, session));
+        }
+        return session;
+    }
+
+    public void Clear()
+    {
+        _sessions.Clear();
+        _byAddress.Clear();
+    }
+
+    private static uint? Key(IPAddress address)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        var v4 = address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
+        if (v4.AddressFamily != AddressFamily.InterNetwork)
+        {
+            return null;
+        }
+        Span<byte> bytes = stackalloc byte[4];
+        v4.TryWriteBytes(bytes, out _);
+        return BinaryPrimitives.ReadUInt32BigEndian(bytes);
+    }
 }

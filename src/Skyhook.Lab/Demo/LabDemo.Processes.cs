@@ -140,7 +140,8 @@ public sealed partial class LabDemo
             }
             await new Daemon(
                 _lab.Tools.Nsenter,
-                ["--net=/run/netns/" + desktop.Namespace, _tools.OpenVpn, "--config", Layout.ClientProfile(UserName), "--auth-user-pass", Layout.ClientCredentials],
+                ["--net=/run/netns/" + desktop.Namespace, _tools.OpenVpn, "--config", Layout.ClientProfile(UserName), "--auth-user-pass", Layout.ClientCredentials,
+                    .. desktop.OpenVpnDnsArguments],
                 Layout.ClientPid,
                 Layout.ClientLog).StartAsync(_lab.Tools, _lab.Runner, cancellationToken);
 

@@ -32,6 +32,9 @@ public sealed partial class LabDemo
     /// <summary>The one rule of the demo's allow-all profile: web1's port 8080 (its "admin" port) is closed to developers.</summary>
     public const string DeniedRule = "deny container web1 tcp 8080";
 
+    /// <summary>The group's search domain: container names resolve under it (web1.apps.internal) through the gateway's DNS.</summary>
+    public const string SearchDomain = "apps.internal";
+
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan GatewayTimeout = TimeSpan.FromSeconds(120);
     private static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(10);
@@ -120,7 +123,7 @@ public sealed partial class LabDemo
             cancellationToken);
         await admin.PostAsync(
             "/api/v1/groups",
-            new { name = GroupName, overlays = new[] { new { name = LabLayout.OverlayName, subnet = LabLayout.OverlaySubnet } } },
+            new { name = GroupName, searchDomains = new[] { SearchDomain }, overlays = new[] { new { name = LabLayout.OverlayName, subnet = LabLayout.OverlaySubnet } } },
             cancellationToken);
 
         progress?.Report("gateway host 1 (a swarm worker) and desktop 1 (on the internet side only)");
@@ -159,8 +162,9 @@ public sealed partial class LabDemo
 
     /// <summary>
     /// What a user on the desktop would try first, through the VPN: the page of web2 (on the last
-    /// node) by overlay address, then ping web2 and web1, then web1's port 8080, which the profile
-    /// denies (the request times out: the gateway drops it). The page is asked for until it comes, for a
+    /// node) by overlay address, web1's page by name under the group's search domain (the gateway's
+    /// DNS answers it), then ping web2 and web1, then web1's port 8080, which the profile denies (the
+    /// request times out: the gateway drops it). The first page is asked for until it comes, for a
     /// few seconds: the first packets may race the gateway's last rule.
     /// </summary>
     public async Task<IReadOnlyList<DemoCheck>> TryFromDesktopAsync(DemoResult demo, CancellationToken cancellationToken)
@@ -177,6 +181,7 @@ public sealed partial class LabDemo
         return
         [
             page!,
+            await OnDesktopAsync(demo.Desktop, "curl", ["-sS", "-m", "5", $"http://web1.{SearchDomain}/"], cancellationToken),
             await OnDesktopAsync(demo.Desktop, "ping", ["-c", "3", "-W", "2", web2], cancellationToken),
             await OnDesktopAsync(demo.Desktop, "ping", ["-c", "3", "-W", "2", web1], cancellationToken),
             await OnDesktopAsync(demo.Desktop, "curl", ["-sS", "-m", "3", $"http://{web1}:8080/"], cancellationToken) with { DeniedBy = DeniedRule },
@@ -216,13 +221,14 @@ public sealed partial class LabDemo
             Daemon.IsRunning(layout.ClientPid, layout.StateDirectory));
     }
 
+    /// <summary>With `ip netns exec`, as a person would type it: it puts the desktop's resolv.conf (the VPN's nameserver) in place.</summary>
     private Task<DemoCheck> OnDesktopAsync(DemoDesktop desktop, string program, IReadOnlyList<string> arguments, CancellationToken cancellationToken) =>
-        RunShownAsync(new ProcessSpec(_lab.Tools.Nsenter, ["--net=/run/netns/" + desktop.Namespace, program, .. arguments]) { CheckExitCode = false }, cancellationToken);
+        RunShownAsync(new ProcessSpec(_lab.Tools.Ip, ["netns", "exec", desktop.Namespace, program, .. arguments]) { CheckExitCode = false }, cancellationToken);
 
     private async Task<DemoCheck> RunShownAsync(ProcessSpec spec, CancellationToken cancellationToken)
     {
         var result = await _lab.Runner.RunAsync(spec, cancellationToken);
-        var shown = spec.Describe().Replace(_lab.Tools.Nsenter + " ", "nsenter ", StringComparison.Ordinal);
+        var shown = spec.Describe().Replace(_lab.Tools.Ip + " ", "ip ", StringComparison.Ordinal);
         return new DemoCheck(shown, result.ExitCode, (result.StandardOutput + result.StandardError).TrimEnd());
     }
 

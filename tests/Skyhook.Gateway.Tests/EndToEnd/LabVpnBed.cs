@@ -109,6 +109,8 @@ public sealed class LabVpnBed : IAsyncDisposable
             ["Discovery__DockerEndpoints__0"] = lab.NodeEngine(1).Host,
             ["Discovery__DockerEndpoints__1"] = lab.NodeEngine(2).Host,
             ["Discovery__DockerEndpoints__2"] = Host.Engine.Host,
+            // Every DNS query as a line (the query events), for the DNS tests.
+            ["Logging__LogLevel__Skyhook.Gateway.Dns.DnsQueryLogger"] = "Debug",
         });
         // The console's join command, as an operator pastes it.
         var words = added.GetProperty("joinCommand").GetString()!.Split(' ');
@@ -119,13 +121,26 @@ public sealed class LabVpnBed : IAsyncDisposable
         await WaitConvergedAsync(cancellationToken);
     }
 
-    /// <summary>The group as PUT/POST takes it: split tunnel over UDP unless told otherwise, container access on multi-host-overlay.</summary>
-    public static object GroupBody(string transport = "udp", string tunnelMode = "split", bool overlayEnabled = true, string[]? additionalCidrs = null) => new
+    /// <summary>
+    /// The group as PUT/POST takes it: split tunnel over UDP unless told otherwise, container access on
+    /// multi-host-overlay, no search domains and no nameservers (the DNS tests set their own).
+    /// </summary>
+    public static object GroupBody(
+        string transport = "udp",
+        string tunnelMode = "split",
+        bool overlayEnabled = true,
+        string[]? additionalCidrs = null,
+        string[]? searchDomains = null,
+        string[]? nameservers = null,
+        bool hideUnreachableNames = true) => new
     {
         name = Group,
         transport,
         tunnelMode,
         additionalCidrs = additionalCidrs ?? [Vpc],
+        searchDomains = searchDomains ?? [],
+        nameservers = nameservers ?? [],
+        hideUnreachableNames,
         overlays = new[] { new { name = "multi-host-overlay", subnet = "10.0.0.0/16", enabled = overlayEnabled } },
     };
 
@@ -204,7 +219,7 @@ public sealed class LabVpnBed : IAsyncDisposable
     public async Task<ChildProcess> ConnectAsync(int desktop, string label, string user, string password, string code, CancellationToken cancellationToken, string? profile = null)
     {
         var client = StockOpenVpnClient.Start(Desktops[desktop - 1].Namespace, Directory, label, profile ?? await ProfileAsync(user, cancellationToken), user,
-            StaticChallenge.Encode(password, code));
+            StaticChallenge.Encode(password, code), Desktops[desktop - 1].OpenVpnDnsArguments);
         _clients.Add(client);
         return client;
     }
@@ -216,10 +231,13 @@ public sealed class LabVpnBed : IAsyncDisposable
 
     public string ClientLog(string label) => StockOpenVpnClient.Log(Directory, label);
 
-    /// <summary>A command in desktop <paramref name="desktop"/>'s namespace.</summary>
+    /// <summary>
+    /// A command in desktop <paramref name="desktop"/>'s namespace, with `ip netns exec` as a person
+    /// would type it: the desktop's resolv.conf (what its VPN client was pushed) is in force.
+    /// </summary>
     public Task<ProcessResult> OnDesktopAsync(int desktop, IReadOnlyList<string> command, CancellationToken cancellationToken, int timeoutSeconds = 20) =>
         new ProcessRunner().RunAsync(
-            new ProcessSpec("nsenter", ["--net=/run/netns/" + Desktops[desktop - 1].Namespace, .. command]) { CheckExitCode = false, Timeout = TimeSpan.FromSeconds(timeoutSeconds) },
+            new ProcessSpec("ip", ["netns", "exec", Desktops[desktop - 1].Namespace, .. command]) { CheckExitCode = false, Timeout = TimeSpan.FromSeconds(timeoutSeconds) },
             cancellationToken);
 
     /// <summary>`curl` from the desktop: the page's body, or null when it could not be fetched within 3 s.</summary>

@@ -109,6 +109,35 @@ public sealed class ClientConnectConfig
     }
 
     /// <summary>
+    /// Split DNS for clients that understand OpenVPN 2.6's <c>dns</c> option (they announce it in
+    /// IV_PROTO, <see cref="ClientEnvironment.SupportsDnsOption"/>): <c>dns server 0 address</c> and
+    /// <c>resolve-domains</c>, so only names under <paramref name="domains"/> go to
+    /// <paramref name="server"/>, and <c>dns search-domains</c>. Older clients take the
+    /// <c>dhcp-option</c> lines (full DNS) and ignore these.
+    /// </summary>
+    public ClientConnectConfig SplitDns(IPAddress server, IReadOnlyList<string> domains)
+    {
+        ArgumentNullException.ThrowIfNull(server);
+        ArgumentNullException.ThrowIfNull(domains);
+        if (server.AddressFamily is not (AddressFamily.InterNetwork or AddressFamily.InterNetworkV6) || HasScope(server))
+        {
+            throw new ArgumentException($"{server} is not a DNS server address", nameof(server));
+        }
+        if (domains.Count == 0)
+        {
+            return this;
+        }
+        if (domains.FirstOrDefault(d => !IsDomainName(d)) is { } bad)
+        {
+            throw new FormatException($"'{ManagementText.ForLog(bad, 80)}' is not a DNS domain name");
+        }
+        var list = string.Join(' ', domains.Select(d => d.ToLowerInvariant()));
+        Add($"push \"dns server 0 address {server}\"");
+        Add($"push \"dns server 0 resolve-domains {list}\"");
+        return Add($"push \"dns search-domains {list}\"");
+    }
+
+    /// <summary>
     /// <c>push "auth-token TOKEN"</c>: the client sends TOKEN instead of its password on
     /// renegotiation and reconnect. The token is masked in <see cref="ClientConfigLine.Description"/>.
     /// </summary>

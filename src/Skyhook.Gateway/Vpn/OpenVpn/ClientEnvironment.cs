@@ -40,6 +40,14 @@ public sealed class ClientEnvironment : IReadOnlyDictionary<string, string>
 
     public string? Platform => Get("IV_PLAT");
 
+    /// <summary>
+    /// Whether the client takes OpenVPN 2.6's <c>dns</c> option (split DNS): IV_PROTO bit 6,
+    /// IV_PROTO_DNS_OPTION in OpenVPN's ssl.h.
+    /// </summary>
+    public bool SupportsDnsOption =>
+        long.TryParse(Get("IV_PROTO"), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var flags)
+        && (flags & (1 << 6)) != 0;
+
     public int Count => _values.Count;
 
     public IEnumerable<string> Keys => _values.Keys;

@@ -47,21 +47,22 @@ public sealed class VpnLoginsTests(ITestOutputHelper output) : IAsyncLifetime
         _stop.Dispose();
     }
 
-    private void Start(ISessionPolicy? policy = null)
+    private void Start(ISessionPolicy? policy = null, IVpnNameserver? nameserver = null)
     {
         var logins = new VpnLogins((request, ct) =>
         {
             _requests.Enqueue(request);
             return _decisions.TryGetValue(request.UserName, out var decide) ? decide(request) : Task.FromResult(Allowed("token-" + request.UserName));
-        }, _sessions, TimeProvider.System, _log, policy);
+        }, _sessions, TimeProvider.System, _log, policy, nameserver);
         _running = logins.RunAsync(_client, Leases, _stop.Token);
     }
 
     private static VpnAuthDecision Allowed(string token) => new(true, null, "dev", token, DateTimeOffset.UtcNow.AddHours(1), Push);
 
-    private Task ConnectAsync(ulong cid, string user, string password, string kind = "CONNECT") =>
+    /// <param name="ivProto">The client's IV_PROTO peer info: 990 is what openvpn 2.6 sends (bit 6: it takes the dns option).</param>
+    private Task ConnectAsync(ulong cid, string user, string password, string kind = "CONNECT", int ivProto = 30) =>
         _server.WriteAsync(
-            $">CLIENT:{kind},{cid},0\n>CLIENT:ENV,username={user}\n>CLIENT:ENV,password={password}\n>CLIENT:ENV,untrusted_ip=198.51.100.2\n>CLIENT:ENV,untrusted_port={5000 + cid}\n>CLIENT:ENV,IV_VER=2.6.14\n>CLIENT:ENV,END\n",
+            $">CLIENT:{kind},{cid},0\n>CLIENT:ENV,username={user}\n>CLIENT:ENV,password={password}\n>CLIENT:ENV,untrusted_ip=198.51.100.2\n>CLIENT:ENV,untrusted_port={5000 + cid}\n>CLIENT:ENV,IV_VER=2.6.14\n>CLIENT:ENV,IV_PROTO={ivProto}\n>CLIENT:ENV,END\n",
             Ct);
 
     /// <summary>Reads one command (client-auth blocks up to END) and answers SUCCESS.</summary>
@@ -105,6 +106,29 @@ public sealed class VpnLoginsTests(ITestOutputHelper output) : IAsyncLifetime
         var session = Assert.Single(_sessions.Snapshot());
         Assert.Equal((5UL, IPAddress.Parse("192.168.43.2"), new IPEndPoint(IPAddress.Parse("198.51.100.2"), 5005)), (session.ClientId, session.Address, session.RealAddress));
     }
+
+    [Fact]
+    public async Task Connect_GatewayServesDns_ItsAddressPushedInsteadOfTheControllers_SplitDnsForClientsThatTakeIt()
+    {
+        Start(nameserver: new Nameserver(IPAddress.Parse("192.168.43.1")));
+        await ConnectAsync(5, "alice", Scrv1("pw", "123456"), ivProto: 990);
+        var modern = await ReadCommandAsync();
+        await ConnectAsync(6, "bob", Scrv1("pw", "123456"), ivProto: 30);
+        var older = await ReadCommandAsync();
+
+        foreach (var command in new[] { modern, older })
+        {
+            Assert.Contains("push \"dhcp-option DNS 192.168.43.1\"", command);
+            Assert.DoesNotContain("push \"dhcp-option DNS 10.0.0.2\"", command);
+            Assert.Contains("push \"dhcp-option DOMAIN apps.internal\"", command);
+        }
+        Assert.Contains("push \"dns server 0 address 192.168.43.1\"", modern);
+        Assert.Contains("push \"dns server 0 resolve-domains apps.internal\"", modern);
+        Assert.Contains("push \"dns search-domains apps.internal\"", modern);
+        Assert.DoesNotContain(older, line => line.Contains("\"dns ", StringComparison.Ordinal));
+    }
+
+    private sealed record Nameserver(IPAddress? Address) : IVpnNameserver;
 
     [Fact]
     public async Task Connect_SlowDecision_OtherLoginsAndRepliesKeepFlowing()
