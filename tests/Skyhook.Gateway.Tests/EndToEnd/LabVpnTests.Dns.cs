@@ -60,6 +60,8 @@ public sealed partial class LabVpnTests
             Assert.Equal([lab.Web2], await DigAsync("web2." + SearchDomain));
             Assert.Equal([lab.Web2], await DigAsync("web2." + SearchDomain, "+tcp"));
             Assert.Empty(await DigAsync("web2." + SearchDomain, "AAAA"));
+            // A name under the search domain that is no container's is the upstream's to answer (the
+            // domain may be a real one with hosts of its own): here, dnsmasq's NXDOMAIN.
             Assert.Contains("status: NXDOMAIN", await DigTextAsync("nosuch." + SearchDomain), StringComparison.Ordinal);
 
             // Every query is an event with user, name, type and answer.
@@ -170,7 +172,8 @@ public sealed partial class LabVpnTests
 
     /// <summary>
     /// The group's nameserver: dnsmasq in the lab namespace on the landing VPC's bridge, with one
-    /// external name and one with <see cref="BigAnswers"/> addresses (more than 512 bytes).
+    /// external name and one with <see cref="BigAnswers"/> addresses (more than 512 bytes); it owns
+    /// both domains, so other names in them are NXDOMAIN.
     /// </summary>
     private async Task<ChildProcess> StartUpstreamAsync()
     {
@@ -181,6 +184,7 @@ public sealed partial class LabVpnTests
         [
             "--net=/run/netns/" + lab.Lab.Layout.LabNamespace, "dnsmasq", "--keep-in-foreground", "--conf-file=/dev/null", "--no-resolv", "--no-hosts",
             "--user=root", "--pid-file=", "--bind-interfaces", "--listen-address=" + Upstream, "--port=53", "--addn-hosts=" + hosts, "--local-ttl=300",
+            "--local=/ext.example/", "--local=/" + SearchDomain + "/",
         ]);
         await Eventually.True(async () => (await bed.OnGatewayHostAsync(["dig", "+short", "+time=1", "+tries=1", "@" + Upstream, ExternalName], Ct)).StandardOutput.Trim() == ExternalAddress,
             "the upstream dnsmasq answers", Wait, Ct);
