@@ -218,7 +218,7 @@ public static class GroupsCommands
         private readonly Option<string?> _tunnel = new("--tunnel") { Description = "split (default: only overlays and additional CIDRs) or full." };
         private readonly Option<string[]> _additional = new("--additional-cidr") { Description = "Also routed through the VPN in split tunnel; repeat." };
         private readonly Option<string[]> _nameservers = new("--nameserver") { Description = "Where the gateways' DNS forwards names that are not container names (none: the gateway host's resolvers); clients are given the gateway's own DNS. Repeat." };
-        private readonly Option<string[]> _searchDomains = new("--search-domain") { Description = "Pushed to clients; repeat." };
+        private readonly Option<string[]> _searchDomains = new("--search-domain") { Description = "Pushed to clients; container names resolve under it (web1.apps.internal). Repeat." };
         private readonly Option<bool?> _hideUnreachable = new("--hide-unreachable-names")
         {
             Description = "true (default): names of containers a user's profile cannot reach answer NXDOMAIN for that user; false: every user resolves every container name (the policy still decides access).",
