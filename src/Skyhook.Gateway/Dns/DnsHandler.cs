@@ -11,7 +11,8 @@ namespace Skyhook.Gateway.Dns;
 /// upstreams (<see cref="ForwardAsync"/>), so the UDP loops never wait on the network. A UDP answer
 /// never exceeds what the client can take (512 bytes, or its EDNS size up to
 /// <see cref="DnsMessages.MaxUdpAnswer"/>): a longer one goes out truncated, and the client asks
-/// again over TCP. Every answered query is told to the <see cref="IDnsQueryObserver"/>.
+/// again over TCP. A name with several addresses (a service's tasks) starts at the next one each time
+/// (<see cref="RotatedAddresses"/>). Every answered query is told to the <see cref="IDnsQueryObserver"/>.
 /// </summary>
 public sealed class DnsHandler(VpnSessions sessions, DnsForwarder forwarder, IDnsQueryObserver observer, TimeProvider time, uint containerTtl)
 {
@@ -19,6 +20,7 @@ public sealed class DnsHandler(VpnSessions sessions, DnsForwarder forwarder, IDn
     public const int MaxTcpMessage = ushort.MaxValue;
 
     private volatile DnsView _view = DnsView.Empty;
+    private int _turn;
 
     public DnsView View
     {
@@ -54,6 +56,10 @@ public sealed class DnsHandler(VpnSessions sessions, DnsForwarder forwarder, IDn
 
         var view = _view;
         var addresses = view.Find(query.Name, session.UserName);
+        if (addresses is { Count: > 1 })
+        {
+            addresses = new RotatedAddresses(addresses, Interlocked.Increment(ref _turn));
+        }
         if (addresses is not null)
         {
             var code = addresses.Count == 0 ? DnsResponseCode.NameError : DnsResponseCode.NoError;
