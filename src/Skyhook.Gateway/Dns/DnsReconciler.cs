@@ -68,9 +68,6 @@ public sealed partial class DnsReconciler : IDesiredStateReconciler, IVpnNameser
 
     public IPAddress? Address => _server?.EndPoint.Address;
 
-    /// <summary>Where the service listens now; null when it does not.</summary>
-    public IPEndPoint? EndPoint => _server?.EndPoint;
-
     public async Task ApplyAsync(ValidatedState state, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(state);
