@@ -16,7 +16,13 @@ case "${script_type:-}" in
       [ -n "$option" ] || break
       case "$option" in
         "dhcp-option DNS "*) servers="$servers ${option#dhcp-option DNS }" ;;
-        "dhcp-option DOMAIN "* | "dhcp-option DOMAIN-SEARCH "*) domains="$domains ${option##* }" ;;
+        "dhcp-option DOMAIN "* | "dhcp-option DOMAIN-SEARCH "*)
+          # openvpn 2.6 also passes the dns option's search domains on as DOMAIN-SEARCH: once each.
+          case " $domains " in
+            *" ${option##* } "*) ;;
+            *) domains="$domains ${option##* }" ;;
+          esac
+          ;;
       esac
       i=$((i + 1))
     done
