@@ -193,6 +193,39 @@ public sealed class DnsServerTests : IAsyncLifetime
         Assert.Equal(1, BinaryPrimitives.ReadUInt16BigEndian(answer!.AsSpan(6)));
     }
 
+    [Fact]
+    public async Task Flood_FromManyClients_EveryLoopKeepsServing_DisposeAsyncCompletes()
+    {
+        // Two loops on one socket once raced in SendToAsync (NullReferenceException ended a loop; it
+        // surfaced only when DisposeAsync awaited the loops). A faulted loop fails DisposeAsync here.
+        var query = Query($"web1.{Domain}", DnsRecordType.A);
+        var server = DnsServer.Start(new IPEndPoint(IPAddress.Loopback, 0), null, _handler, 4, NullLogger.Instance);
+        using var flooding = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        var floods = Enumerable.Range(0, 8).Select(_ => Task.Run(async () =>
+        {
+            using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+            socket.Connect(server.EndPoint);
+            while (!flooding.IsCancellationRequested)
+            {
+                await socket.SendAsync(query, SocketFlags.None, CancellationToken.None);
+            }
+        }, CancellationToken.None)).ToList();
+        await Task.Delay(TimeSpan.FromSeconds(2), Ct);
+        await flooding.CancelAsync();
+        await Task.WhenAll(floods);
+
+        // Every loop still answers: from fresh source ports, which the kernel spreads over the loops' sockets.
+        for (var i = 0; i < 16; i++)
+        {
+            using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+            socket.Connect(server.EndPoint);
+            socket.ReceiveTimeout = 3000;
+            socket.Send(query);
+            Assert.InRange(socket.Receive(new byte[512]), 12, 512);
+        }
+        await server.DisposeAsync();
+    }
+
     /// <summary>A view of two containers (web1, web2) plus <paramref name="more"/>, alice on <paramref name="profile"/>.</summary>
     private static DnsView View(IReadOnlyList<DiscoveredEndpoint> more, string profile = "deny-all", IReadOnlyList<IPEndPoint>? upstreams = null)
     {
