@@ -194,7 +194,8 @@ gateway_peak="$(peak_kib "$gateway_pid")"
 dnsmasq_a_peak="$(peak_kib "$dnsmasq_a")"
 dnsmasq_c_peak="$(peak_kib "$dnsmasq_c")"
 exec 3>&- # the gateway prints what its run cost, and exits
-wait "$gateway_pid" || fail "the gateway's DNS service failed: $(cat "$work/gateway.err")"
+gateway_status=0
+wait "$gateway_pid" || gateway_status=$?
 gateway_stat() { tr ' ' '\n' < "$work/gateway.out" | awk -F= -v k="$1" '$1 == k { print $2 }'; }
 
 median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
@@ -246,3 +247,8 @@ printf 'Gateway process over the whole run (warm-up included): %s queries answer
   "$(awk -v k="$gateway_peak" 'BEGIN { print k / 1024 }')" "$(gateway_stat gc0)" "$(gateway_stat gc1)" "$(gateway_stat gc2)" \
   "$(awk -v a="$(gateway_stat allocated_bytes)" -v q="$queries" 'BEGIN { printf "%.0f", a / q }')" "$(gateway_stat allocated_bytes)" \
   "$(awk -v k="$dnsmasq_a_peak" 'BEGIN { print k / 1024 }')" "$(awk -v k="$dnsmasq_c_peak" 'BEGIN { print k / 1024 }')"
+if [ "$gateway_status" -ne 0 ]; then
+  echo
+  echo "**The gateway's DNS service failed (exit status $gateway_status):** $(grep -m1 -A3 'Unhandled exception' "$work/gateway.err" | sed 's/^ *//' | paste -sd' ')"
+  exit 1
+fi
