@@ -1,7 +1,6 @@
 using System.Buffers.Binary;
 using System.Net;
 using System.Net.Sockets;
-using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using Skyhook.Core.Dns;
 using Skyhook.Linux;
@@ -12,28 +11,24 @@ namespace Skyhook.Gateway.Dns;
 /// The sockets of the DNS service: UDP and TCP on one address and port, in the gateway's network
 /// namespace. The address is the gateway's tunnel address, which exists only while openvpn runs:
 /// the sockets are bound with IP_FREEBIND, so they are in place before the first client and stay
-/// through openvpn restarts. UDP is served by one loop per core, each with its own socket on the same
-/// port (SO_REUSEPORT: the kernel spreads clients over them) and its own buffers (the hot path
-/// allocates only the client's address, the query's name and its event); TCP by one task per
+/// through openvpn restarts. UDP is served by one loop per core, each with its own buffers (the hot
+/// path allocates only the client's end point, the query's name and its event); TCP by one task per
 /// connection, at most <c>maxTcpConnections</c>, each closed after 10 s without a query.
 /// </summary>
 /// <remarks>
-/// Each UDP socket has one receive at a time (its loop's), and replies go out with the
-/// <see cref="EndPoint"/> overload of SendToAsync. The <see cref="SocketAddress"/> overload detaches
-/// the address from the socket's cached event args in a finally block, after those args may already
-/// carry another caller's send: with two loops on one socket (the earlier design) one loop's address
-/// was wiped under the other's send, and .NET 10.0.12 threw NullReferenceException or "Null is not a
-/// valid value for e.RemoteEndPoint", which ended that loop for good (bench/dns.sh, under dnsperf).
-/// The receive overload follows the same pattern, hence one receiving loop per socket.
+/// The loops share the UDP socket, so they use the <see cref="EndPoint"/> overloads of ReceiveFromAsync
+/// and SendToAsync. The <see cref="SocketAddress"/> overloads detach the address from the socket's
+/// cached event args in a finally block, after those args may already carry another loop's
+/// operation: under dnsperf one loop's address was wiped under the other's send, and .NET 10.0.12
+/// threw NullReferenceException or "Null is not a valid value for e.RemoteEndPoint", which ended that
+/// loop for good (found by bench/dns.sh; with every loop ended, UDP would go unanswered).
 /// </remarks>
 public sealed partial class DnsServer : IAsyncDisposable
 {
     private const int IpFreeBind = 15;
-    private const int SolSocket = 1;
-    private const int SoReusePort = 15;
     private static readonly TimeSpan TcpIdle = TimeSpan.FromSeconds(10);
 
-    private readonly Socket[] _udp;
+    private readonly Socket _udp;
     private readonly Socket _tcp;
     private readonly DnsHandler _handler;
     private readonly ILogger _logger;
@@ -41,7 +36,7 @@ public sealed partial class DnsServer : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly List<Task> _loops = [];
 
-    private DnsServer(Socket[] udp, Socket tcp, DnsHandler handler, int maxTcpConnections, ILogger logger)
+    private DnsServer(Socket udp, Socket tcp, DnsHandler handler, int maxTcpConnections, ILogger logger)
     {
         _udp = udp;
         _tcp = tcp;
@@ -51,34 +46,29 @@ public sealed partial class DnsServer : IAsyncDisposable
     }
 
     /// <summary>Where it listens (port 0 given: the port the system chose, the same for UDP and TCP).</summary>
-    public IPEndPoint EndPoint => (IPEndPoint)_udp[0].LocalEndPoint!;
+    public IPEndPoint EndPoint => (IPEndPoint)_udp.LocalEndPoint!;
 
     /// <summary>Binds and starts serving. <paramref name="networkNamespace"/>: null for this process's own.</summary>
     /// <exception cref="SocketException">The address and port cannot be bound (in use).</exception>
     public static DnsServer Start(IPEndPoint endPoint, string? networkNamespace, DnsHandler handler, int maxTcpConnections, ILogger logger)
     {
         ArgumentNullException.ThrowIfNull(endPoint);
-        var udp = new List<Socket> { Bind(networkNamespace, endPoint, SocketType.Dgram, ProtocolType.Udp) };
-        var bound = new IPEndPoint(endPoint.Address, ((IPEndPoint)udp[0].LocalEndPoint!).Port);
+        var udp = Bind(networkNamespace, endPoint, SocketType.Dgram, ProtocolType.Udp);
         Socket tcp;
         try
         {
-            while (udp.Count < Math.Max(2, Environment.ProcessorCount))
-            {
-                udp.Add(Bind(networkNamespace, bound, SocketType.Dgram, ProtocolType.Udp));
-            }
-            tcp = Bind(networkNamespace, bound, SocketType.Stream, ProtocolType.Tcp);
+            tcp = Bind(networkNamespace, new IPEndPoint(endPoint.Address, ((IPEndPoint)udp.LocalEndPoint!).Port), SocketType.Stream, ProtocolType.Tcp);
             tcp.Listen(128);
         }
         catch
         {
-            udp.ForEach(socket => socket.Dispose());
+            udp.Dispose();
             throw;
         }
-        var server = new DnsServer([.. udp], tcp, handler, maxTcpConnections, logger);
-        foreach (var socket in udp)
+        var server = new DnsServer(udp, tcp, handler, maxTcpConnections, logger);
+        for (var i = 0; i < Math.Max(2, Environment.ProcessorCount); i++)
         {
-            server._loops.Add(Task.Run(() => server.ServeUdpAsync(socket)));
+            server._loops.Add(Task.Run(server.ServeUdpAsync));
         }
         server._loops.Add(Task.Run(server.AcceptTcpAsync));
         return server;
@@ -91,7 +81,7 @@ public sealed partial class DnsServer : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         // The loops end on the cancellation (their receives and accepts take the token); the sockets
-        // close only after them, so no loop ever works on a closed socket.
+        // close only after them, so no loop works on a closed socket.
         await _stopping.CancelAsync();
         try
         {
@@ -100,10 +90,7 @@ public sealed partial class DnsServer : IAsyncDisposable
         catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException or SocketException)
         {
         }
-        foreach (var udp in _udp)
-        {
-            udp.Dispose();
-        }
+        _udp.Dispose();
         _tcp.Dispose();
         _stopping.Dispose();
         _tcpSlots.Dispose();
@@ -119,11 +106,6 @@ public sealed partial class DnsServer : IAsyncDisposable
                 socket.SetRawSocketOption((int)SocketOptionLevel.IP, IpFreeBind, BitConverter.GetBytes(1));
             }
             socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
-            if (type == SocketType.Dgram)
-            {
-                // Only sockets of the same user can join the group (Linux), so no other account can take a share.
-                socket.SetRawSocketOption(SolSocket, SoReusePort, BitConverter.GetBytes(1));
-            }
             socket.Bind(endPoint);
             return socket;
         }
@@ -134,25 +116,26 @@ public sealed partial class DnsServer : IAsyncDisposable
         }
     }
 
-    private async Task ServeUdpAsync(Socket udp)
+    private async Task ServeUdpAsync()
     {
         var cancellationToken = _stopping.Token;
         var message = new byte[ushort.MaxValue];
         var reply = new byte[DnsMessages.MaxUdpAnswer];
-        var from = new SocketAddress(udp.AddressFamily);
+        EndPoint anyone = _udp.AddressFamily == AddressFamily.InterNetwork ? new IPEndPoint(IPAddress.Any, 0) : new IPEndPoint(IPAddress.IPv6Any, 0);
         while (!cancellationToken.IsCancellationRequested)
         {
             try
             {
-                var received = await udp.ReceiveFromAsync(message, SocketFlags.None, from, cancellationToken);
-                var client = ClientEndPoint(from);
+                var result = await _udp.ReceiveFromAsync(message, SocketFlags.None, anyone, cancellationToken);
+                var received = result.ReceivedBytes;
+                var client = (IPEndPoint)result.RemoteEndPoint;
                 switch (_handler.Answer(message.AsSpan(0, received), client.Address, overTcp: false, reply, out var length, out var query))
                 {
                     case DnsStep.Reply:
-                        await udp.SendToAsync(reply.AsMemory(0, length), SocketFlags.None, client, cancellationToken);
+                        await _udp.SendToAsync(reply.AsMemory(0, length), SocketFlags.None, client, cancellationToken);
                         break;
                     case DnsStep.Forward:
-                        _ = ForwardUdpAsync(udp, message.AsSpan(0, received).ToArray(), query, client, cancellationToken);
+                        _ = ForwardUdpAsync(message.AsSpan(0, received).ToArray(), query, client, cancellationToken);
                         break;
                 }
             }
@@ -172,13 +155,13 @@ public sealed partial class DnsServer : IAsyncDisposable
         }
     }
 
-    private async Task ForwardUdpAsync(Socket udp, byte[] message, DnsQuery query, IPEndPoint client, CancellationToken cancellationToken)
+    private async Task ForwardUdpAsync(byte[] message, DnsQuery query, IPEndPoint client, CancellationToken cancellationToken)
     {
         try
         {
             var reply = new byte[DnsMessages.MaxUdpAnswer];
             var length = await _handler.ForwardAsync(message, query, client.Address, overTcp: false, reply, cancellationToken);
-            await udp.SendToAsync(reply.AsMemory(0, length), SocketFlags.None, client, cancellationToken);
+            await _udp.SendToAsync(reply.AsMemory(0, length), SocketFlags.None, client, cancellationToken);
         }
         catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException or SocketException)
         {
@@ -256,15 +239,6 @@ public sealed partial class DnsServer : IAsyncDisposable
         {
             _tcpSlots.Release();
         }
-    }
-
-    private static IPEndPoint ClientEndPoint(SocketAddress address)
-    {
-        var bytes = address.Buffer.Span;
-        var port = BinaryPrimitives.ReadUInt16BigEndian(bytes[2..]);
-        return address.Family == AddressFamily.InterNetwork
-            ? new IPEndPoint(new IPAddress(bytes.Slice(4, 4)), port)
-            : new IPEndPoint(new IPAddress(bytes.Slice(8, 16), MemoryMarshal.Read<uint>(bytes[24..])), port);
     }
 
     private static partial class Log
