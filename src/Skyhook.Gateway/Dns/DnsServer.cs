@@ -12,9 +12,17 @@ namespace Skyhook.Gateway.Dns;
 /// namespace. The address is the gateway's tunnel address, which exists only while openvpn runs:
 /// the sockets are bound with IP_FREEBIND, so they are in place before the first client and stay
 /// through openvpn restarts. UDP is served by one loop per core, each with its own buffers (the hot
-/// path allocates only the query's name and its event); TCP by one task per connection, at most
-/// <c>maxTcpConnections</c>, each closed after 10 s without a query.
+/// path allocates only the client's end point, the query's name and its event); TCP by one task per
+/// connection, at most <c>maxTcpConnections</c>, each closed after 10 s without a query.
 /// </summary>
+/// <remarks>
+/// The loops share the UDP socket, so they use the <see cref="EndPoint"/> overloads of ReceiveFromAsync
+/// and SendToAsync. The <see cref="SocketAddress"/> overloads detach the address from the socket's
+/// cached event args in a finally block, after those args may already carry another loop's
+/// operation: under dnsperf one loop's address was wiped under the other's send, and .NET 10.0.12
+/// threw NullReferenceException or "Null is not a valid value for e.RemoteEndPoint", which ended that
+/// loop for good (found by bench/dns.sh; with every loop ended, UDP would go unanswered).
+/// </remarks>
 public sealed partial class DnsServer : IAsyncDisposable
 {
     private const int IpFreeBind = 15;
@@ -72,9 +80,9 @@ public sealed partial class DnsServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // The loops end on the cancellation (their receives and accepts take the token); the sockets
+        // close only after them, so no loop works on a closed socket.
         await _stopping.CancelAsync();
-        _udp.Dispose();
-        _tcp.Dispose();
         try
         {
             await Task.WhenAll(_loops);
@@ -82,6 +90,8 @@ public sealed partial class DnsServer : IAsyncDisposable
         catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException or SocketException)
         {
         }
+        _udp.Dispose();
+        _tcp.Dispose();
         _stopping.Dispose();
         _tcpSlots.Dispose();
     }
@@ -111,20 +121,21 @@ public sealed partial class DnsServer : IAsyncDisposable
         var cancellationToken = _stopping.Token;
         var message = new byte[ushort.MaxValue];
         var reply = new byte[DnsMessages.MaxUdpAnswer];
-        var from = new SocketAddress(_udp.AddressFamily);
+        EndPoint anyone = _udp.AddressFamily == AddressFamily.InterNetwork ? new IPEndPoint(IPAddress.Any, 0) : new IPEndPoint(IPAddress.IPv6Any, 0);
         while (!cancellationToken.IsCancellationRequested)
         {
             try
             {
-                var received = await _udp.ReceiveFromAsync(message, SocketFlags.None, from, cancellationToken);
-                var client = ClientAddress(from);
-                switch (_handler.Answer(message.AsSpan(0, received), client, overTcp: false, reply, out var length, out var query))
+                var result = await _udp.ReceiveFromAsync(message, SocketFlags.None, anyone, cancellationToken);
+                var received = result.ReceivedBytes;
+                var client = (IPEndPoint)result.RemoteEndPoint;
+                switch (_handler.Answer(message.AsSpan(0, received), client.Address, overTcp: false, reply, out var length, out var query))
                 {
                     case DnsStep.Reply:
-                        await _udp.SendToAsync(reply.AsMemory(0, length), SocketFlags.None, from, cancellationToken);
+                        await _udp.SendToAsync(reply.AsMemory(0, length), SocketFlags.None, client, cancellationToken);
                         break;
                     case DnsStep.Forward:
-                        _ = ForwardUdpAsync(message.AsSpan(0, received).ToArray(), query, client, Copy(from), cancellationToken);
+                        _ = ForwardUdpAsync(message.AsSpan(0, received).ToArray(), query, client, cancellationToken);
                         break;
                 }
             }
@@ -144,13 +155,13 @@ public sealed partial class DnsServer : IAsyncDisposable
         }
     }
 
-    private async Task ForwardUdpAsync(byte[] message, DnsQuery query, IPAddress client, SocketAddress to, CancellationToken cancellationToken)
+    private async Task ForwardUdpAsync(byte[] message, DnsQuery query, IPEndPoint client, CancellationToken cancellationToken)
     {
         try
         {
             var reply = new byte[DnsMessages.MaxUdpAnswer];
-            var length = await _handler.ForwardAsync(message, query, client, overTcp: false, reply, cancellationToken);
-            await _udp.SendToAsync(reply.AsMemory(0, length), SocketFlags.None, to, cancellationToken);
+            var length = await _handler.ForwardAsync(message, query, client.Address, overTcp: false, reply, cancellationToken);
+            await _udp.SendToAsync(reply.AsMemory(0, length), SocketFlags.None, client, cancellationToken);
         }
         catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException or SocketException)
         {
@@ -228,19 +239,6 @@ public sealed partial class DnsServer : IAsyncDisposable
         {
             _tcpSlots.Release();
         }
-    }
-
-    private static IPAddress ClientAddress(SocketAddress address)
-    {
-        var bytes = address.Buffer.Span;
-        return address.Family == AddressFamily.InterNetwork ? new IPAddress(bytes.Slice(4, 4)) : new IPAddress(bytes.Slice(8, 16));
-    }
-
-    private static SocketAddress Copy(SocketAddress address)
-    {
-        var copy = new SocketAddress(address.Family, address.Size);
-        address.Buffer.Span[..address.Size].CopyTo(copy.Buffer.Span);
-        return copy;
     }
 
     private static partial class Log
