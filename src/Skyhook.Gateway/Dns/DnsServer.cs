@@ -152,6 +152,12 @@ public sealed partial class DnsServer : IAsyncDisposable
                 // An ICMP error from an earlier send to a client that went away; the socket is fine.
                 Log.UdpError(_logger, ex.Message);
             }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // Whatever one message did, the loop serves on: a loop that ended would leave UDP
+                // unanswered without a sign (the bug the remarks above describe ended loops so).
+                Log.UdpLoopFailed(_logger, ex);
+            }
         }
     }
 
@@ -245,6 +251,9 @@ public sealed partial class DnsServer : IAsyncDisposable
     {
         [LoggerMessage(EventId = 4730, Level = LogLevel.Debug, Message = "DNS UDP socket error (serving on): {Error}")]
         public static partial void UdpError(ILogger logger, string error);
+
+        [LoggerMessage(EventId = 4732, Level = LogLevel.Error, Message = "A DNS UDP loop failed on one message (serving on)")]
+        public static partial void UdpLoopFailed(ILogger logger, Exception exception);
 
         [LoggerMessage(EventId = 4731, Level = LogLevel.Debug, Message = "DNS TCP accept failed (serving on): {Error}")]
         public static partial void TcpError(ILogger logger, string error);
