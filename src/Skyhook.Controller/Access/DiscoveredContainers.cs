@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using Skyhook.Core.Contracts;
 using Skyhook.Core.Policy;
+using Skyhook.Core.Addressing;
 
 namespace Skyhook.Controller.Access;
 
@@ -54,7 +55,7 @@ public sealed class DiscoveredContainers
     {
         ArgumentNullException.ThrowIfNull(report);
         _byGateway[gateway] = report
-            .SelectMany(c => c.Addresses.Select(a => (Address: Normalize(IPAddress.Parse(a)), Facts: new EndpointFacts(
+            .SelectMany(c => c.Addresses.Select(a => (Address: IPAddress.Parse(a).Unmapped(), Facts: new EndpointFacts(
                 c.Name, c.Service, c.Labels ?? new Dictionary<string, string>(), c.Networks ?? []))))
             .ToList();
     }
@@ -63,7 +64,7 @@ public sealed class DiscoveredContainers
     public EndpointFacts? At(IPAddress address)
     {
         ArgumentNullException.ThrowIfNull(address);
-        var normalized = Normalize(address);
+        var normalized = address.Unmapped();
         return All().Where(e => e.Address.Equals(normalized)).Select(e => e.Facts).FirstOrDefault();
     }
 
@@ -85,5 +86,4 @@ public sealed class DiscoveredContainers
 
     private IEnumerable<(IPAddress Address, EndpointFacts Facts)> All() => _byGateway.Values.SelectMany(v => v);
 
-    private static IPAddress Normalize(IPAddress address) => address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Security.Claims;
+using Skyhook.Core.Addressing;
 
 namespace Skyhook.Controller.Auth;
 
@@ -20,6 +21,6 @@ public static class Caller
 
     /// <summary>The peer address; IPv4 peers on dual-stack sockets are shown as IPv4.</summary>
     public static string Source(HttpContext context) => context.Connection.RemoteIpAddress is { } address
-        ? (address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address).ToString()
+        ? address.Unmapped().ToString()
         : "unknown";
 }

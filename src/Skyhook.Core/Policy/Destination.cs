@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using Skyhook.Core.Addressing;
 
 namespace Skyhook.Core.Policy;
 
@@ -27,7 +28,7 @@ public sealed record Destination
         }
 
         // Dual-stack sockets report IPv4 peers as ::ffff:a.b.c.d; a rule for 10.0.0.0/16 must still match them.
-        Address = address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
+        Address = address.Unmapped();
         Protocol = protocol;
         Port = port;
         Endpoint = endpoint;

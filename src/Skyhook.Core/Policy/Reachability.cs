@@ -1,4 +1,5 @@
 using System.Net;
+using Skyhook.Core.Addressing;
 
 namespace Skyhook.Core.Policy;
 
@@ -24,10 +25,7 @@ public static class Reachability
         ArgumentNullException.ThrowIfNull(profile);
         ArgumentNullException.ThrowIfNull(address);
         // As Destination does: a rule for 10.0.0.0/16 must match ::ffff:10.0.0.1.
-        if (address.IsIPv4MappedToIPv6)
-        {
-            address = address.MapToIPv4();
-        }
+        address = address.Unmapped();
 
         var icmpOpen = true;
         var tcp = PortSet.All();

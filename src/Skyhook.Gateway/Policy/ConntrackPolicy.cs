@@ -60,12 +60,12 @@ public sealed class ConntrackPolicy
         _sessions = new Dictionary<IPAddress, AccessProfile>(sessions.Count);
         foreach (var (address, profile) in sessions)
         {
-            _sessions[Normalize(address)] = profile ?? throw new ArgumentException($"The session of {address} has no profile.", nameof(sessions));
+            _sessions[address.Unmapped()] = profile ?? throw new ArgumentException($"The session of {address} has no profile.", nameof(sessions));
         }
 
-        _endpoints = endpoints.ToDictionary(e => Normalize(e.Key), e => e.Value);
+        _endpoints = endpoints.ToDictionary(e => e.Key.Unmapped(), e => e.Value);
         _clientPools = [.. clientPools];
-        _gatewayAddresses = gatewayAddresses.Select(Normalize).ToHashSet();
+        _gatewayAddresses = gatewayAddresses.Select(AddressForms.Unmapped).ToHashSet();
     }
 
     /// <summary>
@@ -85,7 +85,7 @@ public sealed class ConntrackPolicy
                 throw new ArgumentException($"The session of {session.ClientAddress} has profile '{session.ProfileName}', which is not among the profiles given.", nameof(input));
             }
 
-            if (!sessions.TryAdd(Normalize(session.ClientAddress), profile))
+            if (!sessions.TryAdd(session.ClientAddress.Unmapped(), profile))
             {
                 throw new ArgumentException($"Two sessions have the address {session.ClientAddress}.", nameof(input));
             }
@@ -96,7 +96,7 @@ public sealed class ConntrackPolicy
         {
             foreach (var address in endpoint.Addresses)
             {
-                endpoints.TryAdd(Normalize(address), endpoint.Facts);
+                endpoints.TryAdd(address.Unmapped(), endpoint.Facts);
             }
         }
 
@@ -172,12 +172,5 @@ public sealed class ConntrackPolicy
         }
 
         return false;
-    }
-
-    /// <summary>Dual-stack sockets report IPv4 peers as ::ffff:a.b.c.d; conntrack lists plain IPv4.</summary>
-    private static IPAddress Normalize(IPAddress address)
-    {
-        ArgumentNullException.ThrowIfNull(address);
-        return address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
     }
 }

@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Sockets;
 using Skyhook.Core.Contracts;
 using Skyhook.Gateway.Vpn.OpenVpn;
+using Skyhook.Core.Addressing;
 
 namespace Skyhook.Gateway.Vpn;
 
@@ -80,8 +81,7 @@ public sealed class VpnSessions
 
     private static uint? Key(IPAddress address)
     {
-        ArgumentNullException.ThrowIfNull(address);
-        var v4 = address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
+        var v4 = address.Unmapped();
         if (v4.AddressFamily != AddressFamily.InterNetwork)
         {
             return null;

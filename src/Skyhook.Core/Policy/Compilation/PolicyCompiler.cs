@@ -247,8 +247,7 @@ public static class PolicyCompiler
     internal static IPAddress Normalize(IPAddress address) =>
         address.AddressFamily switch
         {
-            AddressFamily.InterNetworkV6 when address.IsIPv4MappedToIPv6 => address.MapToIPv4(),
-            AddressFamily.InterNetwork or AddressFamily.InterNetworkV6 => address,
+            AddressFamily.InterNetwork or AddressFamily.InterNetworkV6 => address.Unmapped(),
             _ => throw new ArgumentException($"{address} is neither an IPv4 nor an IPv6 address.", nameof(address)),
         };
 }
