@@ -82,7 +82,8 @@ public static class DnsServerBenchmark
 
         var endpoints = Endpoints(containers);
         var state = State(upstream, hide);
-        var view = new DnsView(OverlayNameTable.Build(endpoints, state.SearchDomains), state, upstream is null ? [] : [upstream]);
+        var table = OverlayNameTable.Build(endpoints, state.SearchDomains);
+        var view = new DnsView(table, state, upstream is null ? [] : [upstream]);
         var names = endpoints.SelectMany(BaseNames).Distinct().Select(n => $"{n}.{Domain}").ToList();
         if (hostsFile is not null)
         {
@@ -112,7 +113,7 @@ public static class DnsServerBenchmark
         }
 
         using var process = Process.GetCurrentProcess();
-        Console.WriteLine($"containers={containers} names={view.Names.NameCount} hide={hide.ToString().ToLowerInvariant()}");
+        Console.WriteLine($"containers={containers} names={table.NameCount} hide={hide.ToString().ToLowerInvariant()}");
         Console.WriteLine($"queries={observer.Total} " + string.Join(' ', Enum.GetValues<DnsAnswerSource>().Select(s => $"{s.ToString().ToLowerInvariant()}={observer.Count(s)}")));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"cpu_seconds={process.TotalProcessorTime.TotalSeconds:F2} gc0={GC.CollectionCount(0)} gc1={GC.CollectionCount(1)} gc2={GC.CollectionCount(2)} allocated_bytes={GC.GetTotalAllocatedBytes()} processors={Environment.ProcessorCount}"));

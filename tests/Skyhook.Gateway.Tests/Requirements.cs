@@ -78,6 +78,14 @@ internal static class Requirements
 
     public static void RequireDnsTools() => Require(WhyNoDnsTools(), "CI must run the DNS tests: ");
 
+    /// <summary>Null when tests can make network namespaces of their own here (root, ip).</summary>
+    public static string? WhyNoNamespaces() =>
+        !Posix.IsRoot ? "network namespaces need root"
+        : ExecutableSearch.Find("ip") is null ? "ip is not installed (apt-get install iproute2)"
+        : null;
+
+    public static void RequireNamespaces() => Require(WhyNoNamespaces(), "CI must run the network namespace tests: ");
+
     /// <summary>Skips on a developer box; fails under CI, where a skip could hide a broken test.</summary>
     private static void Require(string? reason, string onCi)
     {

@@ -13,8 +13,6 @@ public sealed class DnsView(OverlayNameTable names, ValidatedState? state, IRead
 {
     public static DnsView Empty { get; } = new(OverlayNameTable.Empty, null, []);
 
-    public OverlayNameTable Names => names;
-
     public IReadOnlyList<IPEndPoint> Upstreams => upstreams;
 
     /// <summary>
