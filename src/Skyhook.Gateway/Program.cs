@@ -1,4 +1,5 @@
 using Skyhook.Gateway.Host;
+using Skyhook.Gateway.Telemetry;
 
 // skyhook-gateway join URL TOKEN --fingerprint sha256:HEX ...   enrol this host (once)
 // skyhook-gateway [run]                                          run the reconcilers
@@ -15,6 +16,8 @@ if (!builder.TryAddGatewayHost(out var problem))
 }
 builder.AddSync();
 builder.AddDiscovery();
+// Before the event sources (DNS, OpenVPN logins), which publish to its sink.
+builder.AddTelemetry();
 // In this order: the policy table before openvpn takes logins; a new state cuts revoked VPN
 // sessions before the slower host work.
 builder.AddPolicy();

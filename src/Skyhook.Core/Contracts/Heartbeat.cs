@@ -6,7 +6,10 @@ namespace Skyhook.Core.Contracts;
 /// lists the established VPN sessions (null from a gateway that does not report them). Containers,
 /// when not null, is the whole of what the gateway's discovery sees now (it replaces the last list
 /// the controller has of this gateway); null means "unchanged": a gateway sends it when it changed,
-/// and again now and then for a controller that restarted.
+/// and again now and then for a controller that restarted. EventsPending is the number of telemetry
+/// events in the gateway's spool the controller has not acknowledged; EventsDropped the events the
+/// gateway could not spool (full) and has not yet reported in a telemetry batch (0 from a gateway
+/// without telemetry).
 /// </summary>
 public sealed record Heartbeat(
     long AppliedRevision,
@@ -15,7 +18,9 @@ public sealed record Heartbeat(
     int Sessions,
     string? Version,
     IReadOnlyList<LiveSession>? LiveSessions = null,
-    IReadOnlyList<ContainerReport>? Containers = null);
+    IReadOnlyList<ContainerReport>? Containers = null,
+    long EventsPending = 0,
+    long EventsDropped = 0);
 
 /// <summary>One container as the gateway's discovery sees it: its overlay addresses and the facts rules match (see <c>EndpointFacts</c>).</summary>
 public sealed record ContainerReport(

@@ -10,7 +10,7 @@ namespace Skyhook.Gateway.Sync;
 
 /// <summary>
 /// The gateway side of the contract in Skyhook.Core/Contracts: enrolment, the desired state by long
-/// poll, heartbeats and login decisions. Every call is pinned to the controller's certificate and
+/// poll, heartbeats, login decisions and telemetry batches. Every call is pinned to the controller's certificate and
 /// carries the contract version; every failure becomes a <see cref="ControllerApiException"/> with
 /// one clear line (the problem details' title when the controller sent one).
 /// </summary>
@@ -20,6 +20,9 @@ public sealed class ControllerApi : IDisposable
 
     // A heartbeat that hangs would hide the next ones; it is status, so a late one is worthless.
     private static readonly TimeSpan HeartbeatTimeout = TimeSpan.FromSeconds(10);
+
+    // A batch that hangs holds up every event behind it; it is sent again (and deduplicated) anyway.
+    private static readonly TimeSpan EventsTimeout = TimeSpan.FromSeconds(10);
 
     private readonly HttpClient _http;
 
@@ -57,6 +60,13 @@ public sealed class ControllerApi : IDisposable
     public async Task SendHeartbeatAsync(Heartbeat heartbeat, CancellationToken cancellationToken)
     {
         using var response = await SendAsync(() => new HttpRequestMessage(HttpMethod.Post, "api/v1/gateway/heartbeat") { Content = JsonContent.Create(heartbeat, options: Json) }, HeartbeatTimeout, cancellationToken);
+    }
+
+    /// <summary>POST /api/v1/gateway/events: the controller's answer is the highest sequence it holds of this gateway.</summary>
+    public async Task<TelemetryAck> SendEventsAsync(TelemetryBatch batch, CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(() => new HttpRequestMessage(HttpMethod.Post, "api/v1/gateway/events") { Content = JsonContent.Create(batch, options: Json) }, EventsTimeout, cancellationToken);
+        return await ReadAsync<TelemetryAck>(response, cancellationToken);
     }
 
     public async Task<VpnAuthDecision> AuthorizeAsync(VpnAuthRequest request, TimeSpan timeout, CancellationToken cancellationToken)

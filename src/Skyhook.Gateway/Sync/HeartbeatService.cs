@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Skyhook.Core.Contracts;
 using Skyhook.Gateway.Discovery;
 using Skyhook.Gateway.Host;
+using Skyhook.Gateway.Telemetry;
 
 namespace Skyhook.Gateway.Sync;
 
@@ -14,6 +15,8 @@ namespace Skyhook.Gateway.Sync;
 /// now, once per heartbeat), so the console shows drift, liveness and traffic. The containers
 /// discovery sees go along when they changed since the last heartbeat that got through, and every
 /// <see cref="ContainersRefresh"/> anyway (a restarted controller keeps them in memory only).
+/// The telemetry spool's backlog (events not yet acknowledged, events dropped and not yet reported)
+/// goes along too, so the console can show a gateway whose events do not arrive.
 /// A failed heartbeat is logged once per outage, not once per try.
 /// </summary>
 public sealed partial class HeartbeatService(
@@ -23,7 +26,8 @@ public sealed partial class HeartbeatService(
     IOptions<GatewayOptions> options,
     TimeProvider time,
     ILogger<HeartbeatService> logger,
-    IEndpointSource? containers = null) : BackgroundService
+    IEndpointSource? containers = null,
+    EventSpool? spool = null) : BackgroundService
 {
     public static readonly TimeSpan ContainersRefresh = TimeSpan.FromSeconds(60);
 
@@ -44,7 +48,8 @@ public sealed partial class HeartbeatService(
             live.AddRange(await source.LiveAsync(cancellationToken));
         }
         var applied = status.Applied;
-        return new Heartbeat(applied?.Revision ?? 0, applied?.Hash ?? "", status.ApplyError, live.Count, Version, live, withContainers is null ? null : Report(withContainers));
+        return new Heartbeat(applied?.Revision ?? 0, applied?.Hash ?? "", status.ApplyError, live.Count, Version, live, withContainers is null ? null : Report(withContainers),
+            spool?.PendingEvents ?? 0, spool?.Dropped ?? 0);
     }
 
     /// <summary>The snapshot as the contract carries it.</summary>
