@@ -277,6 +277,11 @@ public sealed partial class EventSpool : IEventSink, IDisposable
                 using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
                 stoppedAt = ReadLines(handle, path, length, offset, after, events, maxEvents, maxBytes, ref bytes);
                 stoppedIn = first;
+                if (stoppedAt < length)
+                {
+                    // Full: the next read goes on from here.
+                    break;
+                }
             }
             catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
             {
