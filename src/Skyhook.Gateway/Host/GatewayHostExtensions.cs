@@ -132,7 +132,11 @@ public static class GatewayHostExtensions
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddOptions<DnsOptions>().BindConfiguration(DnsOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.TryAddSingleton<VpnSessions>();
-        builder.Services.TryAddSingleton<IDnsQueryObserver, DnsQueryLogger>();
+        builder.Services.TryAddSingleton<DnsQueryLogger>();
+        // Each query is spooled as telemetry when there is a sink (AddTelemetry), and logged at Debug.
+        builder.Services.TryAddSingleton<IDnsQueryObserver>(sp => sp.GetService<Telemetry.IEventSink>() is { } sink
+            ? new DnsQueryPublisher(sink, sp.GetRequiredService<DnsQueryLogger>(), sp.GetService<IEndpointSource>())
+            : sp.GetRequiredService<DnsQueryLogger>());
         builder.Services.AddSingleton<DnsReconciler>();
         builder.Services.AddSingleton<IVpnNameserver>(sp => sp.GetRequiredService<DnsReconciler>());
         builder.Services.AddSingleton<IDesiredStateReconciler>(sp => sp.GetRequiredService<DnsReconciler>());

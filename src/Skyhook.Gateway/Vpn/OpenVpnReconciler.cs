@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Skyhook.Gateway.Host;
 using Skyhook.Gateway.Sync;
+using Skyhook.Gateway.Telemetry;
 using Skyhook.Gateway.Vpn.OpenVpn;
 
 namespace Skyhook.Gateway.Vpn;
@@ -40,7 +41,7 @@ public sealed partial class OpenVpnReconciler : IDesiredStateReconciler, ISessio
     // Bumped by every apply that restarts openvpn: a supervisor of an older run stands down.
     private int _generation;
 
-    public OpenVpnReconciler(IOptions<GatewayOptions> options, GatewayFiles files, ControllerApi api, VpnSessions sessions, TimeProvider time, ILoggerFactory loggers, ISessionPolicy? policy = null, IVpnNameserver? nameserver = null)
+    public OpenVpnReconciler(IOptions<GatewayOptions> options, GatewayFiles files, ControllerApi api, VpnSessions sessions, TimeProvider time, ILoggerFactory loggers, ISessionPolicy? policy = null, IVpnNameserver? nameserver = null, IEventSink? events = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(loggers);
@@ -51,7 +52,7 @@ public sealed partial class OpenVpnReconciler : IDesiredStateReconciler, ISessio
         _loggers = loggers;
         _logger = loggers.CreateLogger<OpenVpnReconciler>();
         var authTimeout = TimeSpan.FromSeconds(_options.AuthTimeoutSeconds);
-        _logins = new VpnLogins((request, ct) => api.AuthorizeAsync(request, authTimeout, ct), sessions, time, loggers.CreateLogger<VpnLogins>(), policy, nameserver);
+        _logins = new VpnLogins((request, ct) => api.AuthorizeAsync(request, authTimeout, ct), sessions, time, loggers.CreateLogger<VpnLogins>(), policy, nameserver, events);
     }
 
     public string Name => "openvpn";
@@ -94,7 +95,7 @@ public sealed partial class OpenVpnReconciler : IDesiredStateReconciler, ISessio
             if (text != _configText || !running)
             {
                 Log.Reconfiguring(_logger, state.Revision, running ? "the configuration changed" : "openvpn is not running");
-                await StopChildAsync();
+                await StopChildAsync("openvpn restarted by the gateway: " + (running ? "new configuration" : "it was not running"));
                 Directory.CreateDirectory(_files.OpenVpnDirectory, GatewayFiles.PrivateDirectory);
                 Directory.CreateDirectory(Path.GetDirectoryName(_options.ManagementSocket)!, GatewayFiles.PrivateDirectory);
                 GatewayFiles.WriteAtomically(ConfigPath, text, GatewayFiles.Secret);
@@ -162,7 +163,7 @@ public sealed partial class OpenVpnReconciler : IDesiredStateReconciler, ISessio
         await _gate.WaitAsync(cancellationToken);
         try
         {
-            await StopChildAsync();
+            await StopChildAsync("the gateway stopped");
         }
         finally
         {
@@ -208,7 +209,7 @@ public sealed partial class OpenVpnReconciler : IDesiredStateReconciler, ISessio
             }
             catch (ManagementConnectionException ex)
             {
-                await StopChildAsync();
+                await StopChildAsync("openvpn did not start");
                 throw new InvalidOperationException($"openvpn did not open its management socket within {StartTimeout.TotalSeconds} s: {ex.Message}", ex);
             }
         }
@@ -218,8 +219,8 @@ public sealed partial class OpenVpnReconciler : IDesiredStateReconciler, ISessio
         _ = SuperviseAsync(child, _generation);
     }
 
-    // Under the gate.
-    private async Task StopChildAsync()
+    // Under the gate. The sessions it ends are told as disconnects for this reason.
+    private async Task StopChildAsync(string reason)
     {
         if (_management is { } management)
         {
@@ -231,7 +232,7 @@ public sealed partial class OpenVpnReconciler : IDesiredStateReconciler, ISessio
             _child = null;
             await child.DisposeAsync();
         }
-        _sessions.Clear();
+        _logins.EndAll(reason);
     }
 
     private async Task SuperviseAsync(OpenVpnChild child, int generation)
@@ -260,7 +261,7 @@ public sealed partial class OpenVpnReconciler : IDesiredStateReconciler, ISessio
                 {
                     return;
                 }
-                await StopChildAsync();
+                await StopChildAsync("openvpn exited");
                 await StartChildAsync(state, _stopping.Token);
                 return;
             }
@@ -291,6 +292,7 @@ public sealed partial class OpenVpnReconciler : IDesiredStateReconciler, ISessio
         foreach (var session in revoked)
         {
             Log.Cutting(_logger, session.ClientId, session.UserName, state.Revision);
+            session.EndReason = state.IsUserEnabled(session.UserName) ? "session ended by an admin" : "user disabled or removed";
             // HALT first: the client is told to stop instead of reconnecting into a refusal.
             await TryAsync(management, ManagementCommands.ClientHalt(session.ClientId), session.ClientId, cancellationToken);
         }

@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using Skyhook.Core.Contracts;
 using Skyhook.Gateway.Sync;
+using Skyhook.Gateway.Telemetry;
 using Skyhook.Gateway.Vpn.OpenVpn;
 
 namespace Skyhook.Gateway.Vpn;
@@ -20,13 +21,15 @@ namespace Skyhook.Gateway.Vpn;
 /// <param name="authorize">POST /api/v1/gateway/auth; throws <see cref="ControllerApiException"/> when there is no decision.</param>
 /// <param name="policy">Told of every session that begins or ends; a login is answered only after its binding is in force.</param>
 /// <param name="nameserver">This gateway's DNS service: when it runs, clients are given it instead of the controller's nameservers (which it forwards to).</param>
+/// <param name="events">Telemetry: a connect when a session is established, a disconnect when it ends, a refused for each login turned away (<see cref="SessionEvents"/>).</param>
 public sealed partial class VpnLogins(
     Func<VpnAuthRequest, CancellationToken, Task<VpnAuthDecision>> authorize,
     VpnSessions sessions,
     TimeProvider time,
     ILogger<VpnLogins> logger,
     ISessionPolicy? policy = null,
-    IVpnNameserver? nameserver = null)
+    IVpnNameserver? nameserver = null,
+    IEventSink? events = null)
 {
     private readonly VpnSessions _sessions = sessions;
     private readonly TimeProvider _time = time;
@@ -51,14 +54,19 @@ public sealed partial class VpnLogins(
                     case ClientAuthentication login:
                         _ = Task.Run(() => DecideAsync(management, leases, login, cancellationToken), CancellationToken.None);
                         break;
-                    case ClientEstablished established when _sessions.Get(established.ClientId) is { } session:
+                    case ClientEstablished established when _sessions.Get(established.ClientId) is { Established: false } session:
                         session.Established = true;
+                        events?.Publish(SessionEvents.Connect(session, _time.GetUtcNow()));
                         break;
                     case ClientDisconnect disconnect:
                         leases.Release(disconnect.ClientId);
                         if (_sessions.Remove(disconnect.ClientId) is { } ended)
                         {
                             Log.SessionEnded(_logger, ended.ClientId, ended.UserName, ended.Address.ToString(), (_time.GetUtcNow() - ended.Since).TotalSeconds, disconnect.BytesReceived, disconnect.BytesSent);
+                            if (ended.Established)
+                            {
+                                events?.Publish(SessionEvents.Disconnect(ended, _time.GetUtcNow(), disconnect.BytesReceived, disconnect.BytesSent, null));
+                            }
                             _ = Task.Run(() => TryBindAsync(ended.ClientId, ended.UserName, cancellationToken), CancellationToken.None);
                         }
                         break;
@@ -133,7 +141,11 @@ public sealed partial class VpnLogins(
 
             // Recorded before client-auth: a DISCONNECT right after it must find the session to end.
             _sessions.Add(new VpnSession(cid, request.UserName, decision.Profile, address, RealAddress(login.Environment), _time.GetUtcNow(),
-                VpnSessionId.IsValid(decision.SessionId) ? decision.SessionId : null));
+                VpnSessionId.IsValid(decision.SessionId) ? decision.SessionId : null)
+            {
+                PublicAddress = SessionEvents.PublicAddressOf(login.Environment),
+                ClientVersion = SessionEvents.ClientVersionOf(login.Environment),
+            });
             // The address is bound to the user's profile before the client hears it may send.
             if (!await TryBindAsync(cid, request.UserName, cancellationToken))
             {
@@ -189,9 +201,37 @@ public sealed partial class VpnLogins(
             ? new IPEndPoint(ip, port)
             : null;
 
+    /// <summary>
+    /// Ends every session this connection knew (openvpn stopped without telling of each): each
+    /// established one is told as a disconnect, with the last status reading's byte counts.
+    /// </summary>
+    public void EndAll(string reason)
+    {
+        var now = _time.GetUtcNow();
+        foreach (var session in _sessions.Snapshot())
+        {
+            if (_sessions.Remove(session.ClientId) is { Established: true } ended)
+            {
+                events?.Publish(SessionEvents.Disconnect(ended, now, null, null, ended.EndReason ?? reason));
+            }
+        }
+    }
+
     private async Task DenyAsync(OpenVpnManagementClient management, ClientAuthentication login, string userName, string reason, CancellationToken cancellationToken)
     {
         Log.Denied(_logger, login.ClientId, userName, reason);
+        if (login is ClientReauth)
+        {
+            // Not a new login: the session ends, and its disconnect says why.
+            if (_sessions.Get(login.ClientId) is { } session)
+            {
+                session.EndReason = "renegotiation refused: " + reason;
+            }
+        }
+        else
+        {
+            events?.Publish(SessionEvents.Refused(userName, login.Environment, _time.GetUtcNow(), reason));
+        }
         await SendAsync(management, ManagementCommands.ClientDeny(login.ClientId, login.KeyId, reason, reason), cancellationToken);
     }
 

@@ -9,6 +9,15 @@ public sealed record VpnSession(ulong ClientId, string UserName, string? Profile
 {
     public bool Established { get; set; }
 
+    /// <summary>Where the client connected from (untrusted_ip or untrusted_ip6), as openvpn reported it at the login.</summary>
+    public string? PublicAddress { get; init; }
+
+    /// <summary>The client's version as it announced it (IV_VER), made safe for a log line.</summary>
+    public string? ClientVersion { get; init; }
+
+    /// <summary>Why the gateway ended the session, when it did (a cut, a refused renegotiation); told with its disconnect.</summary>
+    public string? EndReason { get; set; }
+
     /// <summary>Bytes received from the client, as of the last <c>status</c> reading (0 before the first).</summary>
     public long BytesFromClient { get; set; }
 

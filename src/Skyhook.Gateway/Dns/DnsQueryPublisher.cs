@@ -1,0 +1,80 @@
+using System.Globalization;
+using System.Net;
+using Skyhook.Core.Addressing;
+using Skyhook.Core.Contracts;
+using Skyhook.Core.Dns;
+using Skyhook.Core.Policy;
+using Skyhook.Gateway.Discovery;
+using Skyhook.Gateway.Telemetry;
+
+namespace Skyhook.Gateway.Dns;
+
+/// <summary>
+/// Every query as a telemetry event (kind dns) and, through <see cref="DnsQueryLogger"/>, as a Debug
+/// line. The container (and its service) is the one discovery shows at the first address answered;
+/// a name hidden from the user, or a query from an address no session holds, is denied. Cheap on the
+/// answering thread: the address-to-container table is built once per discovery snapshot.
+/// </summary>
+public sealed class DnsQueryPublisher(IEventSink sink, DnsQueryLogger log, IEndpointSource? endpoints = null) : IDnsQueryObserver
+{
+    private volatile ContainerIndex? _index;
+
+    public void Observe(DnsQueryEvent query)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        log.Observe(query);
+        var facts = query.Addresses.Count > 0 ? ContainerAt(query.Addresses[0]) : null;
+        sink.Publish(new TelemetryEvent(0, EventKinds.Dns, query.Time, query.User, query.Client.Unmapped().ToString(),
+            Verdict: query.Source is DnsAnswerSource.Hidden or DnsAnswerSource.Refused ? Verdicts.Denied : Verdicts.Allowed,
+            Container: facts?.Container,
+            Service: facts?.Service,
+            Name: query.Name,
+            QueryType: TypeName(query.Type),
+            ResultCode: CodeName(query.Code),
+            Answer: query.Addresses.Count > 0 ? string.Join(',', query.Addresses) : null));
+    }
+
+    /// <summary>The mnemonic of a query type (RFC 3597's TYPEnn for the others).</summary>
+    public static string TypeName(DnsRecordType type) => type switch
+    {
+        DnsRecordType.A => "A",
+        DnsRecordType.NS => "NS",
+        DnsRecordType.CName => "CNAME",
+        DnsRecordType.Soa => "SOA",
+        DnsRecordType.Ptr => "PTR",
+        DnsRecordType.Mx => "MX",
+        DnsRecordType.Txt => "TXT",
+        DnsRecordType.Aaaa => "AAAA",
+        DnsRecordType.Srv => "SRV",
+        DnsRecordType.Opt => "OPT",
+        DnsRecordType.Any => "ANY",
+        _ => "TYPE" + ((ushort)type).ToString(CultureInfo.InvariantCulture),
+    };
+
+    /// <summary>The response code as dig shows it.</summary>
+    public static string CodeName(DnsResponseCode code) => code switch
+    {
+        DnsResponseCode.NoError => "NOERROR",
+        DnsResponseCode.FormatError => "FORMERR",
+        DnsResponseCode.ServerFailure => "SERVFAIL",
+        DnsResponseCode.NameError => "NXDOMAIN",
+        DnsResponseCode.NotImplemented => "NOTIMP",
+        DnsResponseCode.Refused => "REFUSED",
+        _ => "RCODE" + ((byte)code).ToString(CultureInfo.InvariantCulture),
+    };
+
+    private EndpointFacts? ContainerAt(IPAddress address)
+    {
+        if (endpoints?.Current is not { } snapshot)
+        {
+            return null;
+        }
+        var index = _index;
+        if (index is null || index.Version != snapshot.Version)
+        {
+            // Two threads may build it at once after a change; either result is right.
+            _index = index = new ContainerIndex(snapshot);
+        }
+        return index.Find(address);
+    }
+}
