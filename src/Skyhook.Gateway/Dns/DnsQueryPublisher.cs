@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using System.Net.Sockets;
 using Skyhook.Core.Addressing;
 using Skyhook.Core.Contracts;
 using Skyhook.Core.Dns;
@@ -11,8 +12,9 @@ namespace Skyhook.Gateway.Dns;
 
 /// <summary>
 /// Every query as a telemetry event (kind dns) and, through <see cref="DnsQueryLogger"/>, as a Debug
-/// line. The container (and its service) is the one discovery shows at the first address answered;
-/// a name hidden from the user, or a query from an address no session holds, is denied. Cheap on the
+/// line. The answer lists the container addresses of the type asked (none for an AAAA query of a
+/// name with IPv4 addresses only; forwarded answers are not read). The container (and its service)
+/// is the one discovery shows at the name's first address; a name hidden from the user, or a query from an address no session holds, is denied. Cheap on the
 /// answering thread: the address-to-container table is built once per discovery snapshot.
 /// </summary>
 public sealed class DnsQueryPublisher(IEventSink sink, DnsQueryLogger log, IEndpointSource? endpoints = null) : IDnsQueryObserver
@@ -31,7 +33,28 @@ public sealed class DnsQueryPublisher(IEventSink sink, DnsQueryLogger log, IEndp
             Name: query.Name,
             QueryType: TypeName(query.Type),
             ResultCode: CodeName(query.Code),
-            Answer: query.Addresses.Count > 0 ? string.Join(',', query.Addresses) : null));
+            Answer: Answered(query)));
+    }
+
+    private static string? Answered(DnsQueryEvent query)
+    {
+        if (query.Addresses.Count == 0)
+        {
+            return null;
+        }
+        var family = query.Type switch
+        {
+            DnsRecordType.A => AddressFamily.InterNetwork,
+            DnsRecordType.Aaaa => AddressFamily.InterNetworkV6,
+            DnsRecordType.Any => AddressFamily.Unspecified,
+            _ => (AddressFamily?)null,
+        };
+        if (family is not { } wanted)
+        {
+            return null;
+        }
+        var answered = query.Addresses.Where(a => wanted == AddressFamily.Unspecified || a.AddressFamily == wanted).ToList();
+        return answered.Count > 0 ? string.Join(',', answered) : null;
     }
 
     /// <summary>The mnemonic of a query type (RFC 3597's TYPEnn for the others).</summary>

@@ -8,9 +8,11 @@ using Skyhook.Core.Contracts;
 using Skyhook.Core.Dns;
 using Skyhook.Core.Policy;
 using Skyhook.Core.Policy.Compilation;
+using Skyhook.Gateway.Discovery;
 using Skyhook.Gateway.Dns;
 using Skyhook.Gateway.Sync;
 using Skyhook.Gateway.Tests.Sync;
+using Skyhook.Gateway.Tests.Telemetry;
 using Skyhook.Gateway.Vpn;
 using Skyhook.Linux;
 
@@ -29,10 +31,15 @@ public sealed class DnsServerTests : IAsyncLifetime
     private static readonly IPAddress Web2 = IPAddress.Parse("10.0.0.13");
 
     private readonly VpnSessions _sessions = new();
-    private readonly QueryRecorder _queries = new();
+    private readonly RecordingEventSink _published = new();
+    private readonly QueryRecorder _queries;
     private readonly List<ChildProcess> _children = [];
     private DnsHandler _handler = null!;
     private DnsServer _server = null!;
+
+    public DnsServerTests() =>
+        _queries = new QueryRecorder(new DnsQueryPublisher(_published, new DnsQueryLogger(NullLogger<DnsQueryLogger>.Instance),
+            new FixedEndpoints(new EndpointSnapshot(1, [Endpoint(Web1, "web1"), Endpoint(Web2, "web2")]))));
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -74,6 +81,17 @@ public sealed class DnsServerTests : IAsyncLifetime
         Assert.Equal([Web1], web1.Addresses);
         Assert.Contains(_queries.All, q => q.Name == $"web2.{Domain}" && q.Source == DnsAnswerSource.Hidden && q.Code == DnsResponseCode.NameError);
         Assert.Contains(_queries.All, q => q.User is null && q.Source == DnsAnswerSource.Refused && q.Client.Equals(IPAddress.Parse("127.0.0.2")));
+
+        // Each is a telemetry event: who asked, what, the answer and the container that holds it.
+        var published = Assert.Single(_published.All, e => e.Name == $"web1.{Domain}" && e.QueryType == "A" && e.VpnAddress == "127.0.0.1");
+        Assert.Equal(
+            (EventKinds.Dns, "alice", "NOERROR", Web1.ToString(), "web1", (string?)null, Verdicts.Allowed),
+            (published.Kind, published.User, published.ResultCode, published.Answer, published.Container, published.Service, published.Verdict));
+        var hidden = Assert.Single(_published.All, e => e.Name == $"web2.{Domain}");
+        Assert.Equal(("NXDOMAIN", Verdicts.Denied, (string?)null, (string?)null), (hidden.ResultCode, hidden.Verdict, hidden.Answer, hidden.Container));
+        var refused = Assert.Single(_published.All, e => e.VpnAddress == "127.0.0.2");
+        Assert.Equal(((string?)null, "REFUSED", Verdicts.Denied), (refused.User, refused.ResultCode, refused.Verdict));
+        Assert.Contains(_published.All, e => e.QueryType == "AAAA" && e.ResultCode == "NOERROR" && e.Answer is null && e.Verdict == Verdicts.Allowed);
     }
 
     [Fact]
@@ -323,13 +341,26 @@ public sealed class DnsServerTests : IAsyncLifetime
         return endPoint;
     }
 
-    /// <summary>Keeps every query event, as telemetry will.</summary>
-    private sealed class QueryRecorder : IDnsQueryObserver
+    /// <summary>Keeps every query event, and passes it on to telemetry.</summary>
+    private sealed class QueryRecorder(IDnsQueryObserver next) : IDnsQueryObserver
     {
         private readonly ConcurrentQueue<DnsQueryEvent> _events = new();
 
         public IReadOnlyList<DnsQueryEvent> All => [.. _events];
 
-        public void Observe(DnsQueryEvent query) => _events.Enqueue(query);
+        public void Observe(DnsQueryEvent query)
+        {
+            _events.Enqueue(query);
+            next.Observe(query);
+        }
+    }
+
+    /// <summary>Discovery's view, fixed: the test's containers.</summary>
+    private sealed class FixedEndpoints(EndpointSnapshot snapshot) : IEndpointSource
+    {
+        public EndpointSnapshot Current => snapshot;
+
+        public Task<EndpointSnapshot> WaitForChangeAsync(long afterVersion, CancellationToken cancellationToken) =>
+            Task.Delay(Timeout.Infinite, cancellationToken).ContinueWith(_ => snapshot, TaskScheduler.Default);
     }
 }

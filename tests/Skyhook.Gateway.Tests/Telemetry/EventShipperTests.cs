@@ -102,6 +102,7 @@ public sealed class EventShipperTests(ITestOutputHelper output) : IAsyncLifetime
         var clock = Stopwatch.StartNew();
         Publish(spool, 12_001, 12_001);
         await StoredAsync(controller, 12_001);
+        output.WriteLine($"one event at the controller after {clock.ElapsedMilliseconds} ms");
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2), $"took {clock.Elapsed}");
         AssertExactlyOnce(controller, 12_001);
         Assert.DoesNotContain(_log.Lines, l => l.StartsWith("Warning", StringComparison.Ordinal));

@@ -3,6 +3,8 @@ using System.Net;
 using Skyhook.Core.Addressing;
 using Skyhook.Core.Contracts;
 using Skyhook.Gateway.Sync;
+using Skyhook.Gateway.Telemetry;
+using Skyhook.Gateway.Tests.Telemetry;
 using Skyhook.Gateway.Tests.Vpn.OpenVpn;
 using Skyhook.Gateway.Vpn;
 using Skyhook.Gateway.Vpn.OpenVpn;
@@ -47,13 +49,13 @@ public sealed class VpnLoginsTests(ITestOutputHelper output) : IAsyncLifetime
         _stop.Dispose();
     }
 
-    private void Start(ISessionPolicy? policy = null, IVpnNameserver? nameserver = null)
+    private void Start(ISessionPolicy? policy = null, IVpnNameserver? nameserver = null, IEventSink? events = null)
     {
         var logins = new VpnLogins((request, ct) =>
         {
             _requests.Enqueue(request);
             return _decisions.TryGetValue(request.UserName, out var decide) ? decide(request) : Task.FromResult(Allowed("token-" + request.UserName));
-        }, _sessions, TimeProvider.System, _log, policy, nameserver);
+        }, _sessions, TimeProvider.System, _log, policy, nameserver, events);
         _running = logins.RunAsync(_client, Leases, _stop.Token);
     }
 
@@ -288,5 +290,87 @@ public sealed class VpnLoginsTests(ITestOutputHelper output) : IAsyncLifetime
 
         Assert.NotEmpty(_log.Lines);
         Assert.DoesNotContain(_log.Lines, l => l.Contains("hunter2-secret", StringComparison.Ordinal) || l.Contains("654321", StringComparison.Ordinal) || l.Contains("token-alice", StringComparison.Ordinal));
+    }
+
+    private const string SessionId = "0123456789abcdef0123456789abcdef";
+
+    private Task EstablishedAsync(ulong cid) =>
+        _server.WriteAsync($">CLIENT:ESTABLISHED,{cid}\n>CLIENT:ENV,username=alice\n>CLIENT:ENV,IV_VER=2.6.14\n>CLIENT:ENV,END\n", Ct);
+
+    [Fact]
+    public async Task Established_PublishesOneConnect_WithTheSessionsFields_NotAgainOnRenegotiation()
+    {
+        var events = new RecordingEventSink();
+        _decisions["alice"] = _ => Task.FromResult(Allowed("token-alice") with { SessionId = SessionId });
+        Start(events: events);
+        await ConnectAsync(5, "alice", Scrv1("pw", "123456"));
+        await ReadCommandAsync();
+        Assert.Empty(events.All);
+
+        await EstablishedAsync(5);
+        var connect = await Eventually.Get(() => events.All.SingleOrDefault(), "a connect event", TimeSpan.FromSeconds(10), Ct);
+
+        Assert.Equal(
+            (1L, EventKinds.Session, SessionActions.Connect, "alice", "192.168.43.2", SessionId, "198.51.100.2", "2.6.14"),
+            (connect.Sequence + 1, connect.Kind, connect.Action, connect.User, connect.VpnAddress, connect.SessionId, connect.PublicAddress, connect.ClientVersion));
+        Assert.InRange(connect.At, DateTimeOffset.UtcNow.AddMinutes(-1), DateTimeOffset.UtcNow);
+        Assert.Null(connect.Ended);
+
+        // A renegotiation is the same session: no second connect.
+        await ConnectAsync(5, "alice", "token-alice", "REAUTH");
+        Assert.Equal("client-auth-nt 5 0", Assert.Single(await ReadCommandAsync()));
+        await EstablishedAsync(5);
+        await Task.Delay(200, Ct);
+        Assert.Single(events.All);
+    }
+
+    [Fact]
+    public async Task Disconnect_PublishesTheBytes_FromTheDisconnectOrElseTheLastStatusReading()
+    {
+        var events = new RecordingEventSink();
+        Start(events: events);
+        await ConnectAsync(5, "alice", Scrv1("pw", "123456"));
+        await ReadCommandAsync();
+        await ConnectAsync(6, "bob", Scrv1("pw", "123456"));
+        await ReadCommandAsync();
+        await EstablishedAsync(5);
+        await EstablishedAsync(6);
+        await Eventually.True(() => events.All.Count == 2, "two connects", TimeSpan.FromSeconds(10), Ct);
+        _sessions.Get(6)!.BytesFromClient = 77;
+        _sessions.Get(6)!.BytesToClient = 88;
+
+        await _server.WriteAsync(">CLIENT:DISCONNECT,5\n>CLIENT:ENV,bytes_received=1234\n>CLIENT:ENV,bytes_sent=5678\n>CLIENT:ENV,END\n", Ct);
+        await _server.WriteAsync(">CLIENT:DISCONNECT,6\n>CLIENT:ENV,END\n", Ct);
+        await Eventually.True(() => events.All.Count == 4, "two disconnects", TimeSpan.FromSeconds(10), Ct);
+
+        var alice = Assert.Single(events.All, e => e.Action == SessionActions.Disconnect && e.User == "alice");
+        Assert.Equal(("192.168.43.2", 1234L, 5678L), (alice.VpnAddress, alice.BytesFromClient, alice.BytesToClient));
+        Assert.NotNull(alice.Ended);
+        var bob = Assert.Single(events.All, e => e.Action == SessionActions.Disconnect && e.User == "bob");
+        Assert.Equal((77L, 88L), (bob.BytesFromClient, bob.BytesToClient));
+    }
+
+    [Fact]
+    public async Task Refused_PublishesTheReason_NoAddress_NoSecret()
+    {
+        var events = new RecordingEventSink();
+        _decisions["alice"] = _ => Task.FromResult(new VpnAuthDecision(false, "Wrong user name, password or code.", null, null, null, null));
+        _decisions["bob"] = _ => throw new ControllerApiException("cannot reach the controller");
+        Start(events: events);
+        await ConnectAsync(3, "alice", Scrv1("hunter2-secret", "654321"));
+        await ReadCommandAsync();
+        await ConnectAsync(4, "bob", Scrv1("hunter2-secret", "654321"));
+        await ReadCommandAsync();
+
+        await Eventually.True(() => events.All.Count == 2, "two refusals", TimeSpan.FromSeconds(10), Ct);
+        var alice = Assert.Single(events.All, e => e.User == "alice");
+        Assert.Equal(
+            (EventKinds.Session, SessionActions.Refused, "Wrong user name, password or code.", (string?)null, (string?)null, "198.51.100.2"),
+            (alice.Kind, alice.Action, alice.Reason, alice.VpnAddress, alice.SessionId, alice.PublicAddress));
+        Assert.Equal(VpnLogins.ControllerUnreachable, Assert.Single(events.All, e => e.User == "bob").Reason);
+        var json = System.Text.Json.JsonSerializer.Serialize(events.All);
+        Assert.DoesNotContain("hunter2-secret", json, StringComparison.Ordinal);
+        Assert.DoesNotContain("654321", json, StringComparison.Ordinal);
+        Assert.DoesNotContain(Scrv1("hunter2-secret", "654321"), json, StringComparison.Ordinal);
     }
 }
