@@ -64,9 +64,10 @@ public sealed partial class EventShipper(
                     await Task.Delay(backoff.Next(), time, stoppingToken);
                     continue;
                 }
-                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                catch (Exception ex) when (ex is not OperationCanceledException)
                 {
-                    Log.SpoolUnreadable(logger, ex.Message, ex);
+                    // The spool's disk, or a bug: shipping must go on, and never take the gateway down.
+                    Log.Unexpected(logger, ex.Message, ex);
                     await Task.Delay(backoff.Next(), time, stoppingToken);
                     continue;
                 }
@@ -117,7 +118,7 @@ public sealed partial class EventShipper(
         [LoggerMessage(EventId = 4821, Level = LogLevel.Information, Message = "Telemetry reaches the controller again; {Pending} events still to send")]
         public static partial void Resumed(ILogger logger, long pending);
 
-        [LoggerMessage(EventId = 4822, Level = LogLevel.Error, Message = "The telemetry spool cannot be read: {Error}; retrying")]
-        public static partial void SpoolUnreadable(ILogger logger, string error, Exception exception);
+        [LoggerMessage(EventId = 4822, Level = LogLevel.Error, Message = "Shipping telemetry failed: {Error}; retrying")]
+        public static partial void Unexpected(ILogger logger, string error, Exception exception);
     }
 }
