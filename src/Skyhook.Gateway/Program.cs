@@ -1,4 +1,5 @@
 using Skyhook.Gateway.Host;
+using Skyhook.Gateway.Telemetry;
 
 // skyhook-gateway join URL TOKEN --fingerprint sha256:HEX ...   enrol this host (once)
 // skyhook-gateway [run]                                          run the reconcilers
@@ -18,6 +19,7 @@ builder.AddDiscovery();
 // In this order: the policy table before openvpn takes logins; a new state cuts revoked VPN
 // sessions before the slower host work.
 builder.AddPolicy();
+builder.AddFlowTelemetry();
 builder.AddDns();
 builder.AddOpenVpn();
 builder.AddOverlayNetworks();
