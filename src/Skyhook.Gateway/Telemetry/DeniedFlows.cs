@@ -83,22 +83,7 @@ public sealed class DeniedFlows(FlowContext context, IEventSink sink, TimeProvid
 
         foreach (var attempt in ended)
         {
-            var s = attempt.Subject;
-            sink.Publish(new TelemetryEvent(
-                0,
-                EventKinds.Flow,
-                attempt.First,
-                s.Session.UserName,
-                s.Session.Address.ToString(),
-                s.Session.SessionId,
-                Verdict: Verdicts.Denied,
-                Rule: s.Rule,
-                Protocol: s.Protocol,
-                Destination: s.Destination,
-                Port: s.Port,
-                Container: s.Container,
-                Service: s.Service,
-                PacketsFromClient: attempt.Packets));
+            sink.Publish(attempt.Subject.ToEvent(EventKinds.Flow, attempt.First, Verdicts.Denied) with { PacketsFromClient = attempt.Packets });
         }
     }
 

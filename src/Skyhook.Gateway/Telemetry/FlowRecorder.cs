@@ -77,26 +77,14 @@ public sealed class FlowRecorder(FlowContext context, IEventSink sink, TimeProvi
             flow = new OpenFlow(conntrackEvent.Entry, conntrackEvent.AgeSeconds is { } age ? now.AddSeconds(-age) : now, subject);
         }
 
-        var s = flow.Subject;
-        sink.Publish(new TelemetryEvent(
-            0,
-            EventKinds.Flow,
-            flow.Start,
-            s.Session.UserName,
-            s.Session.Address.ToString(),
-            s.Session.SessionId,
-            Verdict: Verdicts.Allowed,
-            Rule: s.Rule,
-            Protocol: s.Protocol,
-            Destination: s.Destination,
-            Port: s.Port,
-            Container: s.Container,
-            Service: s.Service,
-            Ended: now,
-            BytesFromClient: conntrackEvent.OriginalBytes,
-            BytesToClient: conntrackEvent.ReplyBytes,
-            PacketsFromClient: conntrackEvent.OriginalPackets,
-            PacketsToClient: conntrackEvent.ReplyPackets));
+        sink.Publish(flow.Subject.ToEvent(EventKinds.Flow, flow.Start, Verdicts.Allowed) with
+        {
+            Ended = now,
+            BytesFromClient = conntrackEvent.OriginalBytes,
+            BytesToClient = conntrackEvent.ReplyBytes,
+            PacketsFromClient = conntrackEvent.OriginalPackets,
+            PacketsToClient = conntrackEvent.ReplyPackets,
+        });
     }
 
     private sealed record OpenFlow(ConntrackEntry Entry, DateTimeOffset Start, FlowSubject Subject);

@@ -81,24 +81,13 @@ public sealed class WebSniffer(FlowContext context, IEventSink sink, TimeProvide
             return;
         }
 
-        var s = subject.Session;
-        sink.Publish(new TelemetryEvent(
-            0,
-            EventKinds.Web,
-            at!.Value,
-            s.UserName,
-            s.Address.ToString(),
-            s.SessionId,
-            Verdict: Verdicts.Allowed,
-            Protocol: subject.Protocol,
-            Destination: subject.Destination,
-            Port: subject.Port,
-            Container: subject.Container,
-            Service: subject.Service,
-            Name: request is null ? name : request.Host,
-            Method: request?.Method,
-            Path: request?.Path,
-            Scheme: request is null ? "https" : "http"));
+        sink.Publish(subject.ToEvent(EventKinds.Web, at!.Value, Verdicts.Allowed) with
+        {
+            Name = request is null ? name : request.Host,
+            Method = request?.Method,
+            Path = request?.Path,
+            Scheme = request is null ? "https" : "http",
+        });
     }
 
     /// <summary>Forgets connections older than <see cref="Expiry"/>.</summary>

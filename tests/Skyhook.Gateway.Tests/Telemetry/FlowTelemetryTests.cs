@@ -48,11 +48,7 @@ public sealed class FlowTelemetryTests(ITestOutputHelper output)
             // The closed connection would linger in TIME_WAIT for two minutes: its end is forced.
             await bed.InAsync(bed.Gateway, ["conntrack", "-D", "-p", "tcp", "--dport", "8080"], cancellationToken);
 
-            var flow = await Eventually.Get(
-                () => sink.Events.FirstOrDefault(e => e is { Kind: EventKinds.Flow, Verdict: Verdicts.Allowed, Port: 8080 }),
-                "an allowed flow to web1:8080",
-                TimeSpan.FromSeconds(15),
-                cancellationToken);
+            var flow = await ArrivesAsync(sink, e => e is { Kind: EventKinds.Flow, Verdict: Verdicts.Allowed, Port: 8080 }, "an allowed flow to web1:8080", cancellationToken);
             Assert.Equal("alice", flow.User);
             Assert.Equal(ConntrackTestBed.AliceAddress, flow.VpnAddress);
             Assert.Equal("tcp", flow.Protocol);
@@ -76,11 +72,7 @@ public sealed class FlowTelemetryTests(ITestOutputHelper output)
             await CurlAsync(bed, ["--connect-timeout", "2", "http://" + Server + ":9998/"], cancellationToken);
             await CurlAsync(bed, ["--connect-timeout", "1", "http://" + Server + ":9998/"], cancellationToken);
 
-            var denied = await Eventually.Get(
-                () => sink.Events.FirstOrDefault(e => e is { Kind: EventKinds.Flow, Verdict: Verdicts.Denied, Port: 9998 }),
-                "a denied flow to web1:9998",
-                TimeSpan.FromSeconds(15),
-                cancellationToken);
+            var denied = await ArrivesAsync(sink, e => e is { Kind: EventKinds.Flow, Verdict: Verdicts.Denied, Port: 9998 }, "a denied flow to web1:9998", cancellationToken);
             Assert.Equal("alice", denied.User);
             Assert.Equal("web1", denied.Container);
             Assert.StartsWith("rule 1 (deny container web1 tcp 9998) matched", denied.Rule, StringComparison.Ordinal);
@@ -88,11 +80,7 @@ public sealed class FlowTelemetryTests(ITestOutputHelper output)
             Assert.Null(denied.Ended);
 
             await CurlAsync(bed, ["--connect-timeout", "1", "http://" + Server + ":7000/"], cancellationToken);
-            var byBase = await Eventually.Get(
-                () => sink.Events.FirstOrDefault(e => e is { Kind: EventKinds.Flow, Verdict: Verdicts.Denied, Port: 7000 }),
-                "a denied flow to web1:7000",
-                TimeSpan.FromSeconds(15),
-                cancellationToken);
+            var byBase = await ArrivesAsync(sink, e => e is { Kind: EventKinds.Flow, Verdict: Verdicts.Denied, Port: 7000 }, "a denied flow to web1:7000", cancellationToken);
             Assert.EndsWith("base policy deny-all", byBase.Rule, StringComparison.Ordinal);
         });
     }
@@ -107,19 +95,11 @@ public sealed class FlowTelemetryTests(ITestOutputHelper output)
             await CurlAsync(bed, ["-H", "Host: web1.apps.internal", "http://" + Server + ":8080/hello/world?x=1"], cancellationToken);
             await CurlAsync(bed, ["-k", "--resolve", "web1.apps.internal:8443:" + Server, "https://web1.apps.internal:8443/"], cancellationToken);
 
-            var http = await Eventually.Get(
-                () => sink.Events.FirstOrDefault(e => e is { Kind: EventKinds.Web, Scheme: "http" }),
-                "a web event for the HTTP request",
-                TimeSpan.FromSeconds(15),
-                cancellationToken);
+            var http = await ArrivesAsync(sink, e => e is { Kind: EventKinds.Web, Scheme: "http" }, "a web event for the HTTP request", cancellationToken);
             Assert.Equal(("GET", "web1.apps.internal", "/hello/world?x=1"), (http.Method, http.Name, http.Path));
             Assert.Equal(("alice", Server, 8080, "web1"), (http.User, http.Destination, http.Port, http.Container));
 
-            var https = await Eventually.Get(
-                () => sink.Events.FirstOrDefault(e => e is { Kind: EventKinds.Web, Scheme: "https" }),
-                "a web event for the TLS connection",
-                TimeSpan.FromSeconds(15),
-                cancellationToken);
+            var https = await ArrivesAsync(sink, e => e is { Kind: EventKinds.Web, Scheme: "https" }, "a web event for the TLS connection", cancellationToken);
             Assert.Equal(("web1.apps.internal", 8443, (string?)null, (string?)null), (https.Name, https.Port, https.Method, https.Path));
 
             // One event per connection, however many of its packets were logged.
@@ -127,6 +107,9 @@ public sealed class FlowTelemetryTests(ITestOutputHelper output)
             Assert.Equal(2, sink.Events.Count(e => e.Kind == EventKinds.Web));
         });
     }
+
+    private static Task<TelemetryEvent> ArrivesAsync(RecordingEventSink sink, Func<TelemetryEvent, bool> match, string expected, CancellationToken cancellationToken) =>
+        Eventually.Get(() => sink.Events.FirstOrDefault(match), expected, TimeSpan.FromSeconds(15), cancellationToken);
 
     private async Task CurlAsync(ConntrackTestBed bed, IReadOnlyList<string> arguments, CancellationToken cancellationToken)
     {
