@@ -108,6 +108,38 @@ public sealed class FlowTelemetryTests(ITestOutputHelper output)
         });
     }
 
+    [Fact]
+    public async Task Sources_NamespaceMadeAfterStart_RunOnceItExists()
+    {
+        Requirements.RequireConntrack();
+        var cancellationToken = TestContext.Current.CancellationToken;
+        var name = ConntrackTestBed.UniqueName();
+        var runner = new ProcessRunner();
+        await using var telemetry = new FlowTelemetry(
+            Options.Create(new FlowTelemetryOptions()),
+            Options.Create(new OverlayOptions { HostNetworkNamespace = name }),
+            new FlowContext(new VpnSessions()),
+            new RecordingEventSink(),
+            runner,
+            TimeProvider.System,
+            NullLogger<FlowTelemetry>.Instance);
+        await telemetry.StartAsync(cancellationToken);
+        try
+        {
+            await Task.Delay(TimeSpan.FromSeconds(1.5), cancellationToken);
+            Assert.False(telemetry.ConntrackRunning && telemetry.GroupsBound > 0);
+            await runner.RunAsync("ip", ["netns", "add", name], cancellationToken);
+            await Eventually.True(() => telemetry.ConntrackRunning && telemetry.GroupsBound == 2, "conntrack -E and both nflog readers running in the new namespace", TimeSpan.FromSeconds(20), cancellationToken);
+            var sysctl = await runner.RunAsync(new ProcessSpec("sysctl", ["-n", "net.netfilter.nf_conntrack_acct"]).InNetworkNamespace(name), cancellationToken);
+            Assert.Equal("1", sysctl.StandardOutput.Trim());
+        }
+        finally
+        {
+            await telemetry.StopAsync(CancellationToken.None);
+            await runner.RunAsync(new ProcessSpec("ip", ["netns", "delete", name]) { CheckExitCode = false }, CancellationToken.None);
+        }
+    }
+
     private static Task<TelemetryEvent> ArrivesAsync(RecordingEventSink sink, Func<TelemetryEvent, bool> match, string expected, CancellationToken cancellationToken) =>
         Eventually.Get(() => sink.Events.FirstOrDefault(match), expected, TimeSpan.FromSeconds(15), cancellationToken);
 
