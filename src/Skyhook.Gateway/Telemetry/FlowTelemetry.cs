@@ -124,8 +124,9 @@ public sealed partial class FlowTelemetry : IHostedService, IAsyncDisposable
             {
                 return;
             }
-            catch (Exception ex) when (ex is IOException or SocketException or ProcessFailedException or InvalidOperationException)
+            catch (Exception ex)
             {
+                // Whatever ended it (a namespace not there yet, a group held, a bug), the source starts again.
                 Log.SourceEnded(_logger, what, ex.Message, retry.TotalSeconds);
             }
 
@@ -174,9 +175,17 @@ public sealed partial class FlowTelemetry : IHostedService, IAsyncDisposable
 
     private void OnConntrackLine(string line)
     {
-        if (ConntrackEventParser.Parse(line) is { } conntrackEvent)
+        // Called on the process's output reader: an exception here would end the gateway.
+        try
         {
-            Flows.Handle(conntrackEvent);
+            if (ConntrackEventParser.Parse(line) is { } conntrackEvent)
+            {
+                Flows.Handle(conntrackEvent);
+            }
+        }
+        catch (Exception ex)
+        {
+            Log.NotHandled(_logger, "a conntrack event", ex.Message);
         }
     }
 
@@ -214,7 +223,15 @@ public sealed partial class FlowTelemetry : IHostedService, IAsyncDisposable
                     continue;
                 }
 
-                NflogMessages.ReadPackets(buffer.AsSpan(0, received), handle);
+                try
+                {
+                    NflogMessages.ReadPackets(buffer.AsSpan(0, received), handle);
+                }
+                catch (Exception ex)
+                {
+                    // One packet that cannot be handled does not close the group.
+                    Log.NotHandled(_logger, "an nflog packet", ex.Message);
+                }
             }
         }
         finally
@@ -268,5 +285,8 @@ public sealed partial class FlowTelemetry : IHostedService, IAsyncDisposable
 
         [LoggerMessage(EventId = 4853, Level = LogLevel.Information, Message = "conntrack: {Line}")]
         public static partial void ConntrackSaid(ILogger logger, string line);
+
+        [LoggerMessage(EventId = 4854, Level = LogLevel.Error, Message = "Flow telemetry could not handle {What}: {Reason}")]
+        public static partial void NotHandled(ILogger logger, string what, string reason);
     }
 }
