@@ -37,6 +37,7 @@ public sealed partial class FlowTelemetry : IHostedService, IAsyncDisposable
     private Task _running = Task.CompletedTask;
     private long _conntrackOverflows;
     private long _nflogOverflows;
+    private int _groupsBound;
 
     public FlowTelemetry(
         IOptions<FlowTelemetryOptions> options,
@@ -76,8 +77,6 @@ public sealed partial class FlowTelemetry : IHostedService, IAsyncDisposable
 
     /// <summary>The nflog groups bound now.</summary>
     public int GroupsBound => _groupsBound;
-
-    private int _groupsBound;
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
