@@ -21,6 +21,7 @@ builder.AddTelemetry();
 // In this order: the policy table before openvpn takes logins; a new state cuts revoked VPN
 // sessions before the slower host work.
 builder.AddPolicy();
+builder.AddFlowTelemetry();
 builder.AddDns();
 builder.AddOpenVpn();
 builder.AddOverlayNetworks();

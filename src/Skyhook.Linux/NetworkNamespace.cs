@@ -12,6 +12,9 @@ namespace Skyhook.Linux;
 public static partial class NetworkNamespace
 {
     private const int CloneNewNet = 0x40000000;
+    private const int NetlinkFamily = 16;
+    private const int RawSocket = 3;
+    private const int CloseOnExec = 0x80000;
 
     /// <summary>Where `ip netns add NAME` keeps the namespace named <paramref name="name"/>.</summary>
     public static string PathOf(string name) =>
@@ -44,14 +47,43 @@ public static partial class NetworkNamespace
     /// namespace. Binding and sending then work from any thread.
     /// </summary>
     /// <exception cref="IOException">The namespace cannot be opened or entered.</exception>
-    public static Socket CreateSocket(string? namespacePath, AddressFamily family, SocketType type, ProtocolType protocol)
+    public static Socket CreateSocket(string? namespacePath, AddressFamily family, SocketType type, ProtocolType protocol) =>
+        Run(namespacePath, () => new Socket(family, type, protocol));
+
+    /// <summary>
+    /// A raw netlink socket of <paramref name="protocol"/> (such as NETLINK_NETFILTER, 12) in the
+    /// namespace at <paramref name="namespacePath"/>, as in <see cref="CreateSocket"/>. .NET cannot
+    /// make one itself ("address family not supported"): socket(2) makes it and a
+    /// <see cref="SafeSocketHandle"/> wraps it, after which sending and receiving work as usual.
+    /// </summary>
+    /// <exception cref="IOException">The namespace cannot be entered or the socket cannot be made.</exception>
+    public static Socket CreateNetlinkSocket(string? namespacePath, int protocol) =>
+        Run(namespacePath, () =>
+        {
+            var fd = SocketCall(NetlinkFamily, RawSocket | CloseOnExec, protocol);
+            return fd >= 0
+                ? new Socket(new SafeSocketHandle(fd, ownsHandle: true))
+                : throw new IOException(string.Create(CultureInfo.InvariantCulture, $"cannot make a netlink socket (protocol {protocol}): errno {Marshal.GetLastPInvokeError()}"));
+        });
+
+    /// <summary>
+    /// Runs <paramref name="create"/> on a short-lived thread of our own inside the network namespace
+    /// at <paramref name="namespacePath"/> (on the calling thread when null or empty), for what must be
+    /// made there: sockets, including those .NET cannot make itself (netlink), which then belong to
+    /// that namespace for their whole life.
+    /// </summary>
+    /// <exception cref="IOException">The namespace cannot be opened or entered, or <paramref name="create"/>
+    /// failed with an I/O, access or socket error.</exception>
+    public static T Run<T>(string? namespacePath, Func<T> create)
+        where T : class
     {
+        ArgumentNullException.ThrowIfNull(create);
         if (string.IsNullOrEmpty(namespacePath))
         {
-            return new Socket(family, type, protocol);
+            return create();
         }
         var path = PathOf(namespacePath);
-        Socket? socket = null;
+        T? made = null;
         Exception? failure = null;
         var thread = new Thread(() =>
         {
@@ -63,11 +95,11 @@ public static partial class NetworkNamespace
                     failure = new IOException($"cannot enter the network namespace {path}: errno {Marshal.GetLastPInvokeError()}");
                     return;
                 }
-                socket = new Socket(family, type, protocol);
+                made = create();
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or SocketException)
             {
-                failure = new IOException($"cannot open a socket in the network namespace {path}: {ex.Message}", ex);
+                failure = new IOException($"cannot make a socket in the network namespace {path}: {ex.Message}", ex);
             }
         })
         {
@@ -76,8 +108,11 @@ public static partial class NetworkNamespace
         };
         thread.Start();
         thread.Join();
-        return socket ?? throw failure ?? new IOException($"no socket was made in {path}");
+        return made ?? throw failure ?? new IOException($"nothing was made in {path}");
     }
+
+    [LibraryImport("libc", EntryPoint = "socket", SetLastError = true)]
+    private static partial nint SocketCall(int domain, int type, int protocol);
 
     [LibraryImport("libc", EntryPoint = "setns", SetLastError = true)]
     private static partial int SetNamespace(int fd, int namespaceType);

@@ -21,21 +21,7 @@ public sealed partial class ProcessRunner(ILogger<ProcessRunner>? logger = null)
         var description = spec.Describe();
         Log.Starting(_logger, description);
 
-        var startInfo = new ProcessStartInfo(spec.FileName)
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in spec.Arguments)
-        {
-            startInfo.ArgumentList.Add(argument);
-        }
-        foreach (var (name, value) in spec.Environment)
-        {
-            startInfo.Environment[name] = value;
-        }
+        var startInfo = StartInfo(spec);
 
         using var process = new Process { StartInfo = startInfo };
         try
@@ -75,6 +61,85 @@ public sealed partial class ProcessRunner(ILogger<ProcessRunner>? logger = null)
             throw new ProcessFailedException(spec.Redact($"{description} exited with {result.ExitCode}: {output}"), result);
         }
         return result;
+    }
+
+    /// <summary>
+    /// Runs a long-lived command (a supervised child such as <c>conntrack -E</c>) and hands each line
+    /// it prints to <paramref name="standardOutput"/> or <paramref name="standardError"/> as it comes,
+    /// until it exits (its exit code is returned; <see cref="ProcessSpec.CheckExitCode"/> and
+    /// <see cref="ProcessSpec.Timeout"/> do not apply) or <paramref name="cancellationToken"/> is
+    /// cancelled (it is killed, then <see cref="OperationCanceledException"/>).
+    /// </summary>
+    /// <exception cref="ProcessFailedException">The program cannot be started.</exception>
+    public async Task<int> StreamAsync(ProcessSpec spec, Action<string> standardOutput, Action<string> standardError, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(standardOutput);
+        ArgumentNullException.ThrowIfNull(standardError);
+        var description = spec.Describe();
+        Log.Starting(_logger, description);
+        var startInfo = StartInfo(spec);
+
+        using var process = new Process { StartInfo = startInfo };
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is { } line)
+            {
+                standardOutput(line);
+            }
+        };
+        process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is { } line)
+            {
+                standardError(line);
+            }
+        };
+        try
+        {
+            process.Start();
+        }
+        catch (Win32Exception ex)
+        {
+            throw new ProcessFailedException($"cannot start {spec.FileName}: {ex.Message}");
+        }
+
+        process.StandardInput.Close();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        try
+        {
+            await process.WaitForExitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync(CancellationToken.None);
+            throw;
+        }
+
+        Log.Finished(_logger, description, process.ExitCode, "");
+        return process.ExitCode;
+    }
+
+    private static ProcessStartInfo StartInfo(ProcessSpec spec)
+    {
+        var startInfo = new ProcessStartInfo(spec.FileName)
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in spec.Arguments)
+        {
+            startInfo.ArgumentList.Add(argument);
+        }
+        foreach (var (name, value) in spec.Environment)
+        {
+            startInfo.Environment[name] = value;
+        }
+        return startInfo;
     }
 
     private static string Tail(string text)

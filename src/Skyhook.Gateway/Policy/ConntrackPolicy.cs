@@ -134,19 +134,32 @@ public sealed class ConntrackPolicy
         return allowed ? ConntrackVerdict.Allowed : ConntrackVerdict.Denied;
     }
 
-    private bool Evaluate(AccessProfile profile, ConntrackEntry entry)
+    private bool Evaluate(AccessProfile profile, ConntrackEntry entry) =>
+        Decide(profile, entry, _endpoints.GetValueOrDefault(entry.Destination), OtherProtocols).Allowed;
+
+    /// <summary>
+    /// The profile's decision for a connection to somewhere other than the gateway and the client
+    /// pools, worded as the access check words it: tcp and udp by destination port, icmp (ICMPv6 for
+    /// IPv6) as icmp, any other protocol by the rules on <c>all</c> alone.
+    /// </summary>
+    /// <param name="facts">The container at the destination, if discovery knows one.</param>
+    /// <param name="rulesOnAll">The profile cut to its rules on <c>all</c> (a cache); null: made when needed.</param>
+    public static AccessDecision Decide(AccessProfile profile, ConntrackEntry entry, EndpointFacts? facts, Func<AccessProfile, AccessProfile>? rulesOnAll = null)
     {
-        var facts = _endpoints.GetValueOrDefault(entry.Destination);
+        ArgumentNullException.ThrowIfNull(profile);
+        ArgumentNullException.ThrowIfNull(entry);
         var icmp = entry.Family == AddressFamily.InterNetwork ? ConntrackEntry.Icmp : ConntrackEntry.Icmpv6;
         return entry.Protocol switch
         {
-            ConntrackEntry.Tcp => PolicyEvaluator.Evaluate(profile, new Destination(entry.Destination, Protocol.Tcp, entry.DestinationPort, facts)).Allowed,
-            ConntrackEntry.Udp => PolicyEvaluator.Evaluate(profile, new Destination(entry.Destination, Protocol.Udp, entry.DestinationPort, facts)).Allowed,
-            _ when entry.Protocol == icmp => PolicyEvaluator.Evaluate(profile, new Destination(entry.Destination, Protocol.Icmp, null, facts)).Allowed,
+            ConntrackEntry.Tcp => PolicyEvaluator.Evaluate(profile, new Destination(entry.Destination, Protocol.Tcp, entry.DestinationPort, facts)),
+            ConntrackEntry.Udp => PolicyEvaluator.Evaluate(profile, new Destination(entry.Destination, Protocol.Udp, entry.DestinationPort, facts)),
+            _ when entry.Protocol == icmp => PolicyEvaluator.Evaluate(profile, new Destination(entry.Destination, Protocol.Icmp, null, facts)),
             // Any other protocol (the other family's ICMP number included) is matched by the rules on
             // 'all' only. A rule on 'all' has no ports and matches every packet protocol, so an icmp
             // destination judged against just those rules gets their first match, or the base policy.
-            _ => PolicyEvaluator.Evaluate(OtherProtocols(profile), new Destination(entry.Destination, Protocol.Icmp, null, facts)).Allowed,
+            _ => PolicyEvaluator.Evaluate(
+                rulesOnAll?.Invoke(profile) ?? RulesOnAll(profile),
+                new Destination(entry.Destination, Protocol.Icmp, null, facts)),
         };
     }
 
@@ -154,12 +167,15 @@ public sealed class ConntrackPolicy
     {
         if (!_otherProtocols.TryGetValue(profile, out var rulesOnAll))
         {
-            rulesOnAll = new AccessProfile(profile.Name, profile.BasePolicy, [.. profile.Rules.Where(r => r.Protocol == Protocol.All)]);
+            rulesOnAll = RulesOnAll(profile);
             _otherProtocols.Add(profile, rulesOnAll);
         }
 
         return rulesOnAll;
     }
+
+    private static AccessProfile RulesOnAll(AccessProfile profile) =>
+        new(profile.Name, profile.BasePolicy, [.. profile.Rules.Where(r => r.Protocol == Protocol.All)]);
 
     private bool InPool(IPAddress address)
     {

@@ -83,15 +83,15 @@ public sealed class DnsServerTests : IAsyncLifetime
         Assert.Contains(_queries.All, q => q.User is null && q.Source == DnsAnswerSource.Refused && q.Client.Equals(IPAddress.Parse("127.0.0.2")));
 
         // Each is a telemetry event: who asked, what, the answer and the container that holds it.
-        var published = Assert.Single(_published.All, e => e.Name == $"web1.{Domain}" && e.QueryType == "A" && e.VpnAddress == "127.0.0.1");
+        var published = Assert.Single(_published.Events, e => e.Name == $"web1.{Domain}" && e.QueryType == "A" && e.VpnAddress == "127.0.0.1");
         Assert.Equal(
             (EventKinds.Dns, "alice", "NOERROR", Web1.ToString(), "web1", (string?)null, Verdicts.Allowed),
             (published.Kind, published.User, published.ResultCode, published.Answer, published.Container, published.Service, published.Verdict));
-        var hidden = Assert.Single(_published.All, e => e.Name == $"web2.{Domain}");
+        var hidden = Assert.Single(_published.Events, e => e.Name == $"web2.{Domain}");
         Assert.Equal(("NXDOMAIN", Verdicts.Denied, (string?)null, (string?)null), (hidden.ResultCode, hidden.Verdict, hidden.Answer, hidden.Container));
-        var refused = Assert.Single(_published.All, e => e.VpnAddress == "127.0.0.2");
+        var refused = Assert.Single(_published.Events, e => e.VpnAddress == "127.0.0.2");
         Assert.Equal(((string?)null, "REFUSED", Verdicts.Denied), (refused.User, refused.ResultCode, refused.Verdict));
-        Assert.Contains(_published.All, e => e.QueryType == "AAAA" && e.ResultCode == "NOERROR" && e.Answer is null && e.Verdict == Verdicts.Allowed);
+        Assert.Contains(_published.Events, e => e.QueryType == "AAAA" && e.ResultCode == "NOERROR" && e.Answer is null && e.Verdict == Verdicts.Allowed);
     }
 
     [Fact]

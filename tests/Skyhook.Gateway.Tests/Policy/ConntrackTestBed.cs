@@ -95,6 +95,14 @@ internal sealed class ConntrackTestBed : IAsyncDisposable
         return connection;
     }
 
+    /// <summary>A name for namespaces of a test's own, unique to the run: ./test.sh removes namespaces
+    /// named ovt&lt;run&gt;* that a crashed run leaves (with their processes).</summary>
+    public static string UniqueName()
+    {
+        var stem = Environment.GetEnvironmentVariable("SKYHOOK_TEST_RUN") is { Length: > 0 and <= 5 } run && run.All(char.IsAsciiLetterOrDigit) ? run : "";
+        return "ovt" + stem + new string(Enumerable.Range(0, 8 - stem.Length).Select(_ => (char)('a' + Random.Shared.Next(26))).ToArray());
+    }
+
     public Task<ProcessResult> InAsync(string networkNamespace, IReadOnlyList<string> command, CancellationToken cancellationToken, string? input = null) =>
         _runner.RunAsync(new ProcessSpec(command[0], command.Skip(1).ToArray()) { StandardInput = input, Timeout = TimeSpan.FromSeconds(60) }.InNetworkNamespace(networkNamespace), cancellationToken);
 
@@ -139,10 +147,7 @@ internal sealed class ConntrackTestBed : IAsyncDisposable
 
     private static async Task<ConntrackTestBed> StartAsync(ITestOutputHelper output, bool full, CancellationToken cancellationToken)
     {
-        // ./test.sh removes namespaces named ovt<stem>* that a crashed run leaves (with their processes).
-        var stem = Environment.GetEnvironmentVariable("SKYHOOK_TEST_RUN") is { Length: > 0 and <= 5 } run && run.All(char.IsAsciiLetterOrDigit) ? run : "";
-        var name = "ovt" + stem + new string(Enumerable.Range(0, 8 - stem.Length).Select(_ => (char)('a' + Random.Shared.Next(26))).ToArray());
-        var bed = new ConntrackTestBed(name, output);
+        var bed = new ConntrackTestBed(UniqueName(), output);
         try
         {
             await bed.SetUpAsync(full, cancellationToken);

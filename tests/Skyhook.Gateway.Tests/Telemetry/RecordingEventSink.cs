@@ -4,12 +4,12 @@ using Skyhook.Gateway.Telemetry;
 
 namespace Skyhook.Gateway.Tests.Telemetry;
 
-/// <summary>Keeps every published event in memory, for tests of the event sources.</summary>
+/// <summary>An <see cref="IEventSink"/> that keeps what it is given, for tests to look at.</summary>
 internal sealed class RecordingEventSink : IEventSink
 {
     private readonly ConcurrentQueue<TelemetryEvent> _events = new();
 
-    public IReadOnlyList<TelemetryEvent> All => [.. _events];
+    public IReadOnlyList<TelemetryEvent> Events => [.. _events];
 
     public void Publish(TelemetryEvent telemetryEvent) => _events.Enqueue(telemetryEvent);
 }

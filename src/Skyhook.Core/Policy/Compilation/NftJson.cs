@@ -270,6 +270,38 @@ public static partial class NftJson
                 json.WriteEndObject();
                 json.WriteEndObject();
                 break;
+            case NftPacketCountMatch count:
+                StartMatch(json, "==");
+                json.WriteStartObject("ct");
+                json.WriteString("key", "packets");
+                json.WriteString("dir", "original");
+                json.WriteEndObject();
+                json.WriteEndObject();
+                json.WriteStartObject("right");
+                json.WriteStartArray("range");
+                json.WriteNumberValue(count.First);
+                json.WriteNumberValue(count.Last);
+                json.WriteEndArray();
+                json.WriteEndObject();
+                EndMatch(json);
+                break;
+            case NftLimit limit:
+                json.WriteStartObject();
+                json.WriteStartObject("limit");
+                json.WriteNumber("rate", limit.PerSecond);
+                json.WriteNumber("burst", limit.Burst);
+                json.WriteString("per", "second");
+                json.WriteEndObject();
+                json.WriteEndObject();
+                break;
+            case NftLog log:
+                json.WriteStartObject();
+                json.WriteStartObject("log");
+                json.WriteNumber("group", log.Group);
+                json.WriteNumber("snaplen", log.SnapLength);
+                json.WriteEndObject();
+                json.WriteEndObject();
+                break;
             case NftVerdict verdict:
                 WriteVerdict(json, verdict);
                 break;

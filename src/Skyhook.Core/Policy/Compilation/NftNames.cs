@@ -30,6 +30,10 @@ public static class NftNames
     /// <summary>What a VPN client sends to the gateway's own addresses goes through this chain.</summary>
     public const string ToGatewayChain = "to_gateway";
 
+    /// <summary>Where a profile's drops go: the first packet of a denied connection is logged to
+    /// <see cref="NftLogGroups.Denied"/> (rate-limited), then dropped.</summary>
+    public const string DeniedChain = "denied";
+
     public const string Sessions4 = "sessions4";
     public const string Sessions6 = "sessions6";
 

@@ -15,6 +15,8 @@ namespace Skyhook.Core.Policy.Compilation;
 ///   iifname "tun*" jump from_vpn          (one rule per VPN interface pattern)
 ///   oifname "tun*" jump to_vpn
 /// chain from_vpn
+///   meta l4proto tcp ct original packets 2-6 limit rate 2000/second burst 4000 packets
+///     log group 32 snaplen 1500           (web telemetry; not a verdict)
 ///   ct state established,related accept   (replies and the rest of allowed connections)
 ///   ct state invalid drop
 ///   oifname "tun*" drop                   (no VPN user reaches another)
@@ -25,7 +27,10 @@ namespace Skyhook.Core.Policy.Compilation;
 ///   ip daddr . meta l4proto . th dport @p_..._ports4  VERDICT
 ///   ip daddr . meta l4proto @p_..._proto4             VERDICT
 ///   (the same two for ip6)
-///   BASE VERDICT
+///   BASE VERDICT                          (a drop is "goto denied")
+/// chain denied
+///   ct state new limit rate 200/second burst 400 packets log group 31 snaplen 128
+///   drop
 /// chain to_vpn                             (ct state established,related accept; drop)
 /// chain input      (hook input, priority filter - 1, policy accept)
 ///   iifname "tun*" jump to_gateway
@@ -52,6 +57,9 @@ public static class PolicyCompiler
     private const uint Icmpv6Number = 58;
     private const uint DnsPort = 53;
 
+    /// <summary>A profile's drop: through the chain that logs the first packet of a denied connection.</summary>
+    private static readonly NftVerdict Denied = new(NftVerdictKind.Goto, NftNames.DeniedChain);
+
     /// <exception cref="ArgumentException">Two profiles share a name, a session names a profile that is
     /// not given or shares its address with another, or an interface pattern is not a safe name.</exception>
     public static NftTable Compile(PolicyCompilationInput input)
@@ -74,7 +82,7 @@ public static class PolicyCompiler
         {
             var chain = chains[profile.Name];
             var targetIntervals = profile.Rules.Select(r => targets.Resolve(r.Target)).ToArray();
-            var verdict = profile.BasePolicy == BasePolicy.DenyAll ? NftVerdict.Accept : NftVerdict.Drop;
+            var verdict = profile.BasePolicy == BasePolicy.DenyAll ? NftVerdict.Accept : Denied;
             var rules = new List<NftRule>();
             foreach (var family in (AddressFamily[])[AddressFamily.InterNetwork, AddressFamily.InterNetworkV6])
             {
@@ -91,7 +99,7 @@ public static class PolicyCompiler
                 rules.Add(new NftRule(new NftSetLookup([daddr, NftField.L4Proto], protocolsSet), verdict));
             }
 
-            rules.Add(new NftRule(profile.BasePolicy == BasePolicy.DenyAll ? NftVerdict.Drop : NftVerdict.Accept));
+            rules.Add(new NftRule(profile.BasePolicy == BasePolicy.DenyAll ? Denied : NftVerdict.Accept));
             profileChains.Add(new NftChain(chain, null, rules));
         }
 
@@ -107,6 +115,15 @@ public static class PolicyCompiler
             NftNames.FromVpnChain,
             null,
             [
+                // Before the accept, so that it sees allowed connections: their first payload packets
+                // go to the web telemetry (HTTP request line and Host, TLS server name), never changing
+                // the verdict. Only packets 2 to 6 of a connection: a second packet exists only once
+                // the first was accepted.
+                new NftRule(
+                    new NftFieldMatch(NftField.L4Proto, TcpNumber),
+                    new NftPacketCountMatch(NftLogGroups.WebFirstPacket, NftLogGroups.WebLastPacket),
+                    new NftLimit(NftLogGroups.WebPerSecond, NftLogGroups.WebBurst),
+                    new NftLog(NftLogGroups.Web, NftLogGroups.WebSnapLength)),
                 established,
                 new NftRule(new NftConntrackMatch(["invalid"]), NftVerdict.Drop),
                 // One VPN user never reaches another, whatever their profiles say.
@@ -134,12 +151,26 @@ public static class PolicyCompiler
                 new NftRule(NftVerdict.Drop),
             ]);
 
+        // Every drop a profile decides: the connection's first packet is logged for the denied-flow
+        // telemetry, at most DeniedPerSecond for all users together (the rule goes on to the drop
+        // when the bucket is empty, so a flood costs the kernel a token check, not a copy).
+        var denied = new NftChain(
+            NftNames.DeniedChain,
+            null,
+            [
+                new NftRule(
+                    new NftConntrackMatch(["new"]),
+                    new NftLimit(NftLogGroups.DeniedPerSecond, NftLogGroups.DeniedBurst),
+                    new NftLog(NftLogGroups.Denied, NftLogGroups.DeniedSnapLength)),
+                new NftRule(NftVerdict.Drop),
+            ]);
+
         return new NftTable(
             NftNames.Family,
             NftNames.Table,
             sets,
             sessionMaps,
-            [forward, fromVpn, toVpn, inputHook, toGateway, .. profileChains]);
+            [forward, fromVpn, toVpn, inputHook, toGateway, denied, .. profileChains]);
     }
 
     /// <summary>

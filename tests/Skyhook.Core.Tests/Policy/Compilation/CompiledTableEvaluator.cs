@@ -61,6 +61,9 @@ internal sealed class CompiledTableEvaluator(NftTable table)
                     case NftConntrackMatch ct:
                         matched = ct.States.Contains(packet.State);
                         break;
+                    // Telemetry: logging never changes a verdict, whatever the counts and buckets say.
+                    case NftPacketCountMatch or NftLimit or NftLog:
+                        break;
                     case NftSetLookup lookup:
                         matched = Key(lookup.Fields, packet) is { } key && _sets[lookup.SetName].Elements.Any(e => e.Contains(key));
                         break;

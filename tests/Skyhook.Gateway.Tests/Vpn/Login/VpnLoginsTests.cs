@@ -305,10 +305,10 @@ public sealed class VpnLoginsTests(ITestOutputHelper output) : IAsyncLifetime
         Start(events: events);
         await ConnectAsync(5, "alice", Scrv1("pw", "123456"));
         await ReadCommandAsync();
-        Assert.Empty(events.All);
+        Assert.Empty(events.Events);
 
         await EstablishedAsync(5);
-        var connect = await Eventually.Get(() => events.All.SingleOrDefault(), "a connect event", TimeSpan.FromSeconds(10), Ct);
+        var connect = await Eventually.Get(() => events.Events.SingleOrDefault(), "a connect event", TimeSpan.FromSeconds(10), Ct);
 
         Assert.Equal(
             (1L, EventKinds.Session, SessionActions.Connect, "alice", "192.168.43.2", SessionId, "198.51.100.2", "2.6.14"),
@@ -321,7 +321,7 @@ public sealed class VpnLoginsTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.Equal("client-auth-nt 5 0", Assert.Single(await ReadCommandAsync()));
         await EstablishedAsync(5);
         await Task.Delay(200, Ct);
-        Assert.Single(events.All);
+        Assert.Single(events.Events);
     }
 
     [Fact]
@@ -335,18 +335,18 @@ public sealed class VpnLoginsTests(ITestOutputHelper output) : IAsyncLifetime
         await ReadCommandAsync();
         await EstablishedAsync(5);
         await EstablishedAsync(6);
-        await Eventually.True(() => events.All.Count == 2, "two connects", TimeSpan.FromSeconds(10), Ct);
+        await Eventually.True(() => events.Events.Count == 2, "two connects", TimeSpan.FromSeconds(10), Ct);
         _sessions.Get(6)!.BytesFromClient = 77;
         _sessions.Get(6)!.BytesToClient = 88;
 
         await _server.WriteAsync(">CLIENT:DISCONNECT,5\n>CLIENT:ENV,bytes_received=1234\n>CLIENT:ENV,bytes_sent=5678\n>CLIENT:ENV,END\n", Ct);
         await _server.WriteAsync(">CLIENT:DISCONNECT,6\n>CLIENT:ENV,END\n", Ct);
-        await Eventually.True(() => events.All.Count == 4, "two disconnects", TimeSpan.FromSeconds(10), Ct);
+        await Eventually.True(() => events.Events.Count == 4, "two disconnects", TimeSpan.FromSeconds(10), Ct);
 
-        var alice = Assert.Single(events.All, e => e.Action == SessionActions.Disconnect && e.User == "alice");
+        var alice = Assert.Single(events.Events, e => e.Action == SessionActions.Disconnect && e.User == "alice");
         Assert.Equal(("192.168.43.2", 1234L, 5678L), (alice.VpnAddress, alice.BytesFromClient, alice.BytesToClient));
         Assert.NotNull(alice.Ended);
-        var bob = Assert.Single(events.All, e => e.Action == SessionActions.Disconnect && e.User == "bob");
+        var bob = Assert.Single(events.Events, e => e.Action == SessionActions.Disconnect && e.User == "bob");
         Assert.Equal((77L, 88L), (bob.BytesFromClient, bob.BytesToClient));
     }
 
@@ -362,13 +362,13 @@ public sealed class VpnLoginsTests(ITestOutputHelper output) : IAsyncLifetime
         await ConnectAsync(4, "bob", Scrv1("hunter2-secret", "654321"));
         await ReadCommandAsync();
 
-        await Eventually.True(() => events.All.Count == 2, "two refusals", TimeSpan.FromSeconds(10), Ct);
-        var alice = Assert.Single(events.All, e => e.User == "alice");
+        await Eventually.True(() => events.Events.Count == 2, "two refusals", TimeSpan.FromSeconds(10), Ct);
+        var alice = Assert.Single(events.Events, e => e.User == "alice");
         Assert.Equal(
             (EventKinds.Session, SessionActions.Refused, "Wrong user name, password or code.", (string?)null, (string?)null, "198.51.100.2"),
             (alice.Kind, alice.Action, alice.Reason, alice.VpnAddress, alice.SessionId, alice.PublicAddress));
-        Assert.Equal(VpnLogins.ControllerUnreachable, Assert.Single(events.All, e => e.User == "bob").Reason);
-        var json = System.Text.Json.JsonSerializer.Serialize(events.All);
+        Assert.Equal(VpnLogins.ControllerUnreachable, Assert.Single(events.Events, e => e.User == "bob").Reason);
+        var json = System.Text.Json.JsonSerializer.Serialize(events.Events);
         Assert.DoesNotContain("hunter2-secret", json, StringComparison.Ordinal);
         Assert.DoesNotContain("654321", json, StringComparison.Ordinal);
         Assert.DoesNotContain(Scrv1("hunter2-secret", "654321"), json, StringComparison.Ordinal);
