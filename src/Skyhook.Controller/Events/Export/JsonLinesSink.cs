@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
@@ -21,6 +22,10 @@ public sealed class JsonLinesSink(string path) : IExportSink
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        // The file is read by log shippers, never embedded in HTML: "+" in a time and non-ASCII names
+        // stay readable. Quotes, backslashes and control characters are still escaped, so a line is
+        // always one line of valid JSON.
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
     public string Name => "jsonlines";

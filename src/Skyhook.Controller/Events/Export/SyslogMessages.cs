@@ -13,7 +13,7 @@ internal static class SyslogMessages
     public static string Describe(TelemetryEvent e) => e.Kind switch
     {
         EventKinds.Session => e.Action == SessionActions.Refused
-            ? Join(e.User, "refused", From(e.PublicAddress), e.Reason)
+            ? Join(e.User, "refused", From(e.PublicAddress)) + (e.Reason is null ? "" : ": " + e.Reason)
             : Join(e.User, e.Action, e.VpnAddress, From(e.PublicAddress), e.Reason),
         EventKinds.Flow => Join(e.User, e.Protocol, Endpoint(e.Destination, e.Port), e.Container, e.Verdict),
         EventKinds.Dns => Join(e.User, e.QueryType, e.Name, e.ResultCode, e.Verdict),
