@@ -49,14 +49,8 @@ public sealed class RsyslogTests : IDisposable
         using var certificate = SelfSigned("CN=syslog.test", "localhost");
         var files = WritePem(certificate, "server");
         await using var rsyslog = await Rsyslog.StartAsync(_folder, files);
-        var options = new SyslogExportOptions
-        {
-            Enabled = true, Host = "127.0.0.1", Port = rsyslog.Port, Tls = true,
-            Fingerprint = "sha256:" + Convert.ToHexString(SHA256.HashData(certificate.RawData)),
-        };
-        await using var sink = new SyslogSink(options, Formatter);
 
-        await sink.SendAsync(SampleEvents.All, TestContext.Current.CancellationToken);
+        await SendOverTlsAsync(rsyslog, options => options.Fingerprint = "sha256:" + Convert.ToHexString(SHA256.HashData(certificate.RawData)));
 
         await AssertReceivedAsync(rsyslog, SampleEvents.All);
     }
@@ -75,13 +69,12 @@ public sealed class RsyslogTests : IDisposable
         var caPath = Path.Combine(_folder, "ca.pem");
         await File.WriteAllTextAsync(caPath, ca.ExportCertificatePem(), TestContext.Current.CancellationToken);
         await using var rsyslog = await Rsyslog.StartAsync(_folder, files);
-        var options = new SyslogExportOptions
-        {
-            Enabled = true, Host = "127.0.0.1", Port = rsyslog.Port, Tls = true, CaCertificate = caPath, ServerName = "localhost",
-        };
-        await using var sink = new SyslogSink(options, Formatter);
 
-        await sink.SendAsync(SampleEvents.All, TestContext.Current.CancellationToken);
+        await SendOverTlsAsync(rsyslog, options =>
+        {
+            options.CaCertificate = caPath;
+            options.ServerName = "localhost";
+        });
 
         await AssertReceivedAsync(rsyslog, SampleEvents.All);
     }
@@ -102,6 +95,15 @@ public sealed class RsyslogTests : IDisposable
 
         await Task.Delay(300, TestContext.Current.CancellationToken);
         Assert.Empty(rsyslog.Lines());
+    }
+
+    /// <summary>Sends the samples to <paramref name="rsyslog"/> over TLS to 127.0.0.1, with <paramref name="trust"/> deciding how the receiver is trusted.</summary>
+    private static async Task SendOverTlsAsync(Rsyslog rsyslog, Action<SyslogExportOptions> trust)
+    {
+        var options = new SyslogExportOptions { Enabled = true, Host = "127.0.0.1", Port = rsyslog.Port, Tls = true };
+        trust(options);
+        await using var sink = new SyslogSink(options, Formatter);
+        await sink.SendAsync(SampleEvents.All, TestContext.Current.CancellationToken);
     }
 
     /// <summary>rsyslog read each message as RFC 5424 (protocol version 1) with exactly the fields the strict reader finds.</summary>
