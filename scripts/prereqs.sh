@@ -17,8 +17,9 @@ SKYHOOK_PACKAGES=(
   dnsutils
 )
 
-# Arguments: further packages this caller needs (./test.sh adds postgresql, openvpn, chromium, and
-# dnsmasq-base: the upstream nameserver the gateway DNS tests forward to).
+# Arguments: further packages this caller needs (./test.sh adds postgresql, openvpn, chromium,
+# dnsmasq-base: the upstream nameserver the gateway DNS tests forward to, and rsyslog with its TLS
+# driver rsyslog-gnutls: the receiver the event export tests run as a child process of their own).
 skyhook_install_prereqs() {
   if [ "$(id -u)" -ne 0 ]; then
     echo "skyhook: run as root (it installs packages, creates network namespaces and starts dockerd)" >&2

@@ -1,5 +1,6 @@
 using Skyhook.Controller.Access;
 using Skyhook.Controller.Audit;
+using Skyhook.Controller.Events.Export;
 using Skyhook.Controller.Auth;
 using Skyhook.Controller.GatewayApi;
 using Skyhook.Controller.Gateways;
@@ -31,6 +32,7 @@ builder.AddSessions();
 builder.AddPki();
 builder.AddGatewayApi();
 builder.AddConsole();
+builder.AddEventExport();
 
 var app = builder.Build();
 app.UseControllerHost();

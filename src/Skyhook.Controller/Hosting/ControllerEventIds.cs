@@ -41,4 +41,11 @@ internal static class ControllerEventIds
     public const int ConsoleSignedIn = 3501;
     public const int ConsoleSignedOut = 3502;
     public const int ConsoleSessionEnded = 3503;
+
+    // 3700-3749: event export (syslog, JSON lines)
+    public const int ExportStarted = 3701;
+    public const int ExportStartedWithoutCursor = 3702;
+    public const int ExportFailing = 3703;
+    public const int ExportRecovered = 3704;
+    public const int ExportCursorUnreadable = 3705;
 }
