@@ -41,4 +41,10 @@ internal static class ControllerEventIds
     public const int ConsoleSignedIn = 3501;
     public const int ConsoleSignedOut = 3502;
     public const int ConsoleSessionEnded = 3503;
+
+    // 3600-3699: events (gateway telemetry and audit as events)
+    public const int EventsDropped = 3601;
+    public const int EventsStored = 3602;
+    public const int EventsPruned = 3610;
+    public const int EventRetentionFailed = 3611;
 }
