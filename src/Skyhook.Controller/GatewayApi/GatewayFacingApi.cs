@@ -7,6 +7,7 @@ using Microsoft.Extensions.Options;
 using Skyhook.Controller.Access;
 using Skyhook.Controller.Audit;
 using Skyhook.Controller.Auth;
+using Skyhook.Controller.Events;
 using Skyhook.Controller.Hosting;
 using Skyhook.Controller.Pki;
 using Skyhook.Controller.Problems;
@@ -56,6 +57,7 @@ public static partial class GatewayFacingApi
         api.MapGet("/config", ConfigAsync);
         api.MapPost("/heartbeat", HeartbeatAsync);
         api.MapPost("/auth", AuthAsync);
+        api.MapGatewayEvents();
         return app;
     }
 

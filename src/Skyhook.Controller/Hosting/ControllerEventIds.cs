@@ -42,6 +42,12 @@ internal static class ControllerEventIds
     public const int ConsoleSignedOut = 3502;
     public const int ConsoleSessionEnded = 3503;
 
+    // 3600-3699: events (gateway telemetry and audit as events)
+    public const int EventsDropped = 3601;
+    public const int EventsStored = 3602;
+    public const int EventsPruned = 3610;
+    public const int EventRetentionFailed = 3611;
+
     // 3700-3749: event export (syslog, JSON lines)
     public const int ExportStarted = 3701;
     public const int ExportStartedWithoutCursor = 3702;

@@ -33,6 +33,11 @@ public abstract class ControllerDbContext(DbContextOptions options) : DbContext(
 
     public DbSet<EndedSessionEntity> EndedSessions => Set<EndedSessionEntity>();
 
+    public DbSet<EventEntity> Events => Set<EventEntity>();
+
+    // Any constant of this application's own: the advisory lock that orders event inserts.
+    private const string EventsLockKey = "5736001";
+
     /// <summary>Told after a commit that moved the revision; set by the DI registration, null at design time.</summary>
     internal RevisionSignal? Signal { get; set; }
 
@@ -47,7 +52,9 @@ public abstract class ControllerDbContext(DbContextOptions options) : DbContext(
     public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
         BumpVersions();
-        if (!ConcernsGateways())
+        var concernsGateways = ConcernsGateways();
+        var addsEvents = ChangeTracker.Entries<EventEntity>().Any(e => e.State == EntityState.Added);
+        if (!concernsGateways && !addsEvents)
         {
             return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
         }
@@ -56,18 +63,32 @@ public abstract class ControllerDbContext(DbContextOptions options) : DbContext(
         {
             // The caller's transaction commits later; a poll woken now may find nothing new yet,
             // and the revision watcher wakes it again once the commit is visible.
-            await BumpRevisionAsync(cancellationToken);
+            await SaveInTransactionAsync(concernsGateways, addsEvents, cancellationToken);
             var saved = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
-            Signal?.Notify();
+            NotifyRevision(concernsGateways);
             return saved;
         }
 
         await using var transaction = await Database.BeginTransactionAsync(cancellationToken);
-        await BumpRevisionAsync(cancellationToken);
+        await SaveInTransactionAsync(concernsGateways, addsEvents, cancellationToken);
         var count = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        Signal?.Notify();
+        NotifyRevision(concernsGateways);
         return count;
+    }
+
+    /// <summary>
+    /// Orders the transactions that insert events (call inside one, before its inserts): ids must
+    /// become visible in ascending order, or a reader following "after id" would step over an
+    /// event committed late. PostgreSQL hands out ids at insert, so inserting transactions take one
+    /// advisory lock in turn; SQLite has one writer at a time already.
+    /// </summary>
+    public async Task LockEventsAsync(CancellationToken cancellationToken)
+    {
+        if (Database.IsNpgsql())
+        {
+            await Database.ExecuteSqlRawAsync("SELECT pg_advisory_xact_lock(" + EventsLockKey + ")", cancellationToken);
+        }
     }
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess) =>
@@ -75,6 +96,28 @@ public abstract class ControllerDbContext(DbContextOptions options) : DbContext(
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(ControllerDbContext).Assembly);
+
+    private async Task SaveInTransactionAsync(bool concernsGateways, bool addsEvents, CancellationToken cancellationToken)
+    {
+        // The events lock first, always: every transaction takes the two in the same order.
+        if (addsEvents)
+        {
+            await LockEventsAsync(cancellationToken);
+        }
+
+        if (concernsGateways)
+        {
+            await BumpRevisionAsync(cancellationToken);
+        }
+    }
+
+    private void NotifyRevision(bool concernsGateways)
+    {
+        if (concernsGateways)
+        {
+            Signal?.Notify();
+        }
+    }
 
     private Task<int> BumpRevisionAsync(CancellationToken cancellationToken) =>
         Revisions.Where(r => r.Id == RevisionEntity.SingletonId)

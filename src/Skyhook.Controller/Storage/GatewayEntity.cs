@@ -51,6 +51,12 @@ public sealed class GatewayEntity : IVersioned
 
     public string? AgentVersion { get; set; }
 
+    /// <summary>The highest event sequence stored for this gateway (0 before the first): what the events endpoint acknowledges.</summary>
+    public long EventsAcknowledged { get; set; }
+
+    /// <summary>The events the gateway reported it could not spool, summed over its batches.</summary>
+    public long EventsDropped { get; set; }
+
     public DateTimeOffset CreatedAt { get; set; }
 
     public DateTimeOffset UpdatedAt { get; set; }

@@ -147,6 +147,150 @@ namespace Skyhook.Controller.Storage.Migrations.Postgres
                     b.ToTable("ended_sessions", (string)null);
                 });
 
+            modelBuilder.Entity("Skyhook.Controller.Storage.EventEntity", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Action")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Answer")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<long>("AtMs")
+                        .HasColumnType("bigint");
+
+                    b.Property<long?>("BytesFromClient")
+                        .HasColumnType("bigint");
+
+                    b.Property<long?>("BytesToClient")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("ClientVersion")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Container")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)");
+
+                    b.Property<string>("Destination")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<long?>("EndedMs")
+                        .HasColumnType("bigint");
+
+                    b.Property<int?>("GatewayId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("GatewayName")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<string>("Method")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<string>("Name")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)");
+
+                    b.Property<long?>("PacketsFromClient")
+                        .HasColumnType("bigint");
+
+                    b.Property<long?>("PacketsToClient")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Path")
+                        .HasMaxLength(2048)
+                        .HasColumnType("character varying(2048)");
+
+                    b.Property<int?>("Port")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Protocol")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<string>("PublicAddress")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("QueryType")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<string>("ResultCode")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<string>("Rule")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<string>("Scheme")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<long?>("Sequence")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Service")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)");
+
+                    b.Property<string>("SessionId")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<string>("User")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("Verdict")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<string>("VpnAddress")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AtMs");
+
+                    b.HasIndex("Container", "AtMs");
+
+                    b.HasIndex("GatewayId", "Sequence")
+                        .IsUnique();
+
+                    b.HasIndex("Kind", "AtMs");
+
+                    b.HasIndex("Service", "AtMs");
+
+                    b.HasIndex("User", "AtMs");
+
+                    b.HasIndex("Verdict", "AtMs");
+
+                    b.ToTable("events", (string)null);
+                });
+
             modelBuilder.Entity("Skyhook.Controller.Storage.GatewayEntity", b =>
                 {
                     b.Property<int>("Id")
@@ -188,6 +332,12 @@ namespace Skyhook.Controller.Storage.Migrations.Postgres
 
                     b.Property<DateTimeOffset?>("EnrolledAt")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("EventsAcknowledged")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("EventsDropped")
+                        .HasColumnType("bigint");
 
                     b.Property<int>("GroupId")
                         .HasColumnType("integer");
@@ -498,6 +648,14 @@ namespace Skyhook.Controller.Storage.Migrations.Postgres
                         .HasForeignKey("GroupId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("Skyhook.Controller.Storage.EventEntity", b =>
+                {
+                    b.HasOne("Skyhook.Controller.Storage.GatewayEntity", null)
+                        .WithMany()
+                        .HasForeignKey("GatewayId")
+                        .OnDelete(DeleteBehavior.SetNull);
                 });
 
             modelBuilder.Entity("Skyhook.Controller.Storage.GatewayEntity", b =>

@@ -138,6 +138,148 @@ namespace Skyhook.Controller.Storage.Migrations.Sqlite
                     b.ToTable("ended_sessions", (string)null);
                 });
 
+            modelBuilder.Entity("Skyhook.Controller.Storage.EventEntity", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Action")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Answer")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("AtMs")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("BytesFromClient")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("BytesToClient")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ClientVersion")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Container")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Destination")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("EndedMs")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("GatewayId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("GatewayName")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Method")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("PacketsFromClient")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("PacketsToClient")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Path")
+                        .HasMaxLength(2048)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("Port")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Protocol")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PublicAddress")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("QueryType")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ResultCode")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Rule")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Scheme")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("Sequence")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Service")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SessionId")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("User")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Verdict")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("VpnAddress")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AtMs");
+
+                    b.HasIndex("Container", "AtMs");
+
+                    b.HasIndex("GatewayId", "Sequence")
+                        .IsUnique();
+
+                    b.HasIndex("Kind", "AtMs");
+
+                    b.HasIndex("Service", "AtMs");
+
+                    b.HasIndex("User", "AtMs");
+
+                    b.HasIndex("Verdict", "AtMs");
+
+                    b.ToTable("events", (string)null);
+                });
+
             modelBuilder.Entity("Skyhook.Controller.Storage.GatewayEntity", b =>
                 {
                     b.Property<int>("Id")
@@ -177,6 +319,12 @@ namespace Skyhook.Controller.Storage.Migrations.Sqlite
 
                     b.Property<DateTimeOffset?>("EnrolledAt")
                         .HasColumnType("TEXT");
+
+                    b.Property<long>("EventsAcknowledged")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("EventsDropped")
+                        .HasColumnType("INTEGER");
 
                     b.Property<int>("GroupId")
                         .HasColumnType("INTEGER");
@@ -479,6 +627,14 @@ namespace Skyhook.Controller.Storage.Migrations.Sqlite
                         .HasForeignKey("GroupId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("Skyhook.Controller.Storage.EventEntity", b =>
+                {
+                    b.HasOne("Skyhook.Controller.Storage.GatewayEntity", null)
+                        .WithMany()
+                        .HasForeignKey("GatewayId")
+                        .OnDelete(DeleteBehavior.SetNull);
                 });
 
             modelBuilder.Entity("Skyhook.Controller.Storage.GatewayEntity", b =>
