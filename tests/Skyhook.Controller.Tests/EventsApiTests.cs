@@ -173,6 +173,8 @@ public abstract class EventsApiTests(ControllerFixture fixture)
         Assert.Equal([3, 2], await SequencesAsync(admin, "?verdict=denied&gateway=ev-filter-1"));
         Assert.Equal([4], await SequencesAsync(admin, "?kind=session&gateway=ev-filter-1"));
         Assert.Equal([3], await SequencesAsync(admin, "?kind=dns&verdict=denied&user=ev-f-bob"));
+        Assert.Equal([3], await SequencesAsync(admin, "?q=WEB2&gateway=ev-filter-1"));
+        Assert.Equal([4], await SequencesAsync(admin, "?q=198.51.100&gateway=ev-filter-1"));
         var from = Uri.EscapeDataString(t0.AddMinutes(1).ToString("O"));
         var to = Uri.EscapeDataString(t0.AddMinutes(2).ToString("O"));
         Assert.Equal([3, 2], await SequencesAsync(admin, $"?gateway=ev-filter-1&from={from}&to={to}"));
@@ -188,6 +190,7 @@ public abstract class EventsApiTests(ControllerFixture fixture)
         Assert.True((await ProblemAsync(admin, "?wait=5")).TryGetProperty("wait", out _));
         Assert.True((await ProblemAsync(admin, "?after=1&wait=31")).TryGetProperty("wait", out _));
         Assert.True((await ProblemAsync(admin, "?format=xml")).TryGetProperty("format", out _));
+        Assert.True((await ProblemAsync(admin, "?q=" + new string('x', 201))).TryGetProperty("q", out _));
     }
 
     [Fact]
@@ -248,6 +251,31 @@ public abstract class EventsApiTests(ControllerFixture fixture)
 
         var empty = await ControllerFixture.ReadAsync(await idle.WaitAsync(TimeSpan.FromSeconds(10), Cancel), HttpStatusCode.OK);
         Assert.Equal(0, empty.GetArrayLength());
+    }
+
+    [Fact]
+    public async Task Retention_HourlyRun_DeletesEventsOlderThan30DaysKeepsRecent()
+    {
+        using var admin = fixture.CreateAdminClient();
+        using var gateway = await GatewayAsync(admin, "ev-keep");
+        var now = fixture.Time.GetUtcNow();
+        await PostAsync(gateway, new TelemetryBatch(
+        [
+            new(1, EventKinds.Flow, now.AddDays(-30).AddMinutes(-1), "ev-keep-user", "192.168.43.5"),
+            new(2, EventKinds.Flow, now.AddDays(-30).AddMinutes(70), "ev-keep-user", "192.168.43.5"),
+        ]));
+        Assert.Equal([2, 1], await SequencesAsync(admin, "?user=ev-keep-user"));
+
+        // The retention service runs every hour on the controller's clock.
+        fixture.Time.Advance(TimeSpan.FromHours(1));
+        var remaining = await SequencesAsync(admin, "?user=ev-keep-user");
+        for (var i = 0; i < 200 && remaining.Count != 1; i++)
+        {
+            await Task.Delay(50, Cancel);
+            remaining = await SequencesAsync(admin, "?user=ev-keep-user");
+        }
+
+        Assert.True(remaining.SequenceEqual([2]), "Expected only the event younger than 30 days to remain, got sequences " + string.Join(",", remaining));
     }
 
     [Fact]
