@@ -2,6 +2,8 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Skyhook.Controller.Events;
 using Skyhook.Core.Contracts;
 
 namespace Skyhook.Controller.Tests;
@@ -276,6 +278,39 @@ public abstract class EventsApiTests(ControllerFixture fixture)
         }
 
         Assert.True(remaining.SequenceEqual([2]), "Expected only the event younger than 30 days to remain, got sequences " + string.Join(",", remaining));
+    }
+
+    [Fact]
+    public async Task Feed_AfterId_StoredEventsInStorageOrder()
+    {
+        using var admin = fixture.CreateAdminClient();
+        using var gateway = await GatewayAsync(admin, "ev-feed");
+        await PostAsync(gateway, new TelemetryBatch(Events("ev-feed-user", 1, 1)));
+        var before = (await ListAsync(admin, "?user=ev-feed-user"))[0].GetProperty("id").GetInt64() - 1;
+        await PostAsync(gateway, new TelemetryBatch(Events("ev-feed-user", 2, 3)));
+
+        await using var scope = fixture.CreateScope();
+        var feed = scope.ServiceProvider.GetRequiredService<IEventFeed>();
+        var read = await feed.ReadAfterAsync(before, 2, Cancel);
+
+        Assert.Equal([1, 2], read.Select(e => e.Event.Sequence));
+        Assert.All(read, e => Assert.Equal("ev-feed-1", e.Gateway));
+        Assert.True(read[0].Id < read[1].Id);
+        Assert.Equal(3, Assert.Single(await feed.ReadAfterAsync(read[1].Id, 1, Cancel)).Event.Sequence);
+    }
+
+    [Fact]
+    public async Task Ingest_GatewayRemoved_ItsEventsStayWithItsName()
+    {
+        using var admin = fixture.CreateAdminClient();
+        using var gateway = await GatewayAsync(admin, "ev-gone");
+        await PostAsync(gateway, new TelemetryBatch(Events("ev-gone-user", 1, 2)));
+
+        await ControllerFixture.ReadAsync(await admin.DeleteAsync("/api/v1/gateways/ev-gone-1", Cancel), HttpStatusCode.NoContent);
+
+        var events = await ListAsync(admin, "?gateway=ev-gone-1");
+        Assert.Equal([2, 1], events.Select(e => e.GetProperty("sequence").GetInt64()));
+        Assert.Equal(HttpStatusCode.Unauthorized, (await gateway.PostAsJsonAsync("/api/v1/gateway/events", new TelemetryBatch(Events("ev-gone-user", 3, 3)), Cancel)).StatusCode);
     }
 
     [Fact]
