@@ -2,6 +2,8 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Skyhook.Controller.Events;
 using Skyhook.Core.Contracts;
 
 namespace Skyhook.Controller.Tests;
@@ -173,6 +175,8 @@ public abstract class EventsApiTests(ControllerFixture fixture)
         Assert.Equal([3, 2], await SequencesAsync(admin, "?verdict=denied&gateway=ev-filter-1"));
         Assert.Equal([4], await SequencesAsync(admin, "?kind=session&gateway=ev-filter-1"));
         Assert.Equal([3], await SequencesAsync(admin, "?kind=dns&verdict=denied&user=ev-f-bob"));
+        Assert.Equal([3], await SequencesAsync(admin, "?q=WEB2&gateway=ev-filter-1"));
+        Assert.Equal([4], await SequencesAsync(admin, "?q=198.51.100&gateway=ev-filter-1"));
         var from = Uri.EscapeDataString(t0.AddMinutes(1).ToString("O"));
         var to = Uri.EscapeDataString(t0.AddMinutes(2).ToString("O"));
         Assert.Equal([3, 2], await SequencesAsync(admin, $"?gateway=ev-filter-1&from={from}&to={to}"));
@@ -188,6 +192,7 @@ public abstract class EventsApiTests(ControllerFixture fixture)
         Assert.True((await ProblemAsync(admin, "?wait=5")).TryGetProperty("wait", out _));
         Assert.True((await ProblemAsync(admin, "?after=1&wait=31")).TryGetProperty("wait", out _));
         Assert.True((await ProblemAsync(admin, "?format=xml")).TryGetProperty("format", out _));
+        Assert.True((await ProblemAsync(admin, "?q=" + new string('x', 201))).TryGetProperty("q", out _));
     }
 
     [Fact]
@@ -248,6 +253,64 @@ public abstract class EventsApiTests(ControllerFixture fixture)
 
         var empty = await ControllerFixture.ReadAsync(await idle.WaitAsync(TimeSpan.FromSeconds(10), Cancel), HttpStatusCode.OK);
         Assert.Equal(0, empty.GetArrayLength());
+    }
+
+    [Fact]
+    public async Task Retention_HourlyRun_DeletesEventsOlderThan30DaysKeepsRecent()
+    {
+        using var admin = fixture.CreateAdminClient();
+        using var gateway = await GatewayAsync(admin, "ev-keep");
+        var now = fixture.Time.GetUtcNow();
+        await PostAsync(gateway, new TelemetryBatch(
+        [
+            new(1, EventKinds.Flow, now.AddDays(-30).AddMinutes(-1), "ev-keep-user", "192.168.43.5"),
+            new(2, EventKinds.Flow, now.AddDays(-30).AddMinutes(70), "ev-keep-user", "192.168.43.5"),
+        ]));
+        Assert.Equal([2, 1], await SequencesAsync(admin, "?user=ev-keep-user"));
+
+        // The retention service runs every hour on the controller's clock.
+        fixture.Time.Advance(TimeSpan.FromHours(1));
+        var remaining = await SequencesAsync(admin, "?user=ev-keep-user");
+        for (var i = 0; i < 200 && remaining.Count != 1; i++)
+        {
+            await Task.Delay(50, Cancel);
+            remaining = await SequencesAsync(admin, "?user=ev-keep-user");
+        }
+
+        Assert.True(remaining.SequenceEqual([2]), "Expected only the event younger than 30 days to remain, got sequences " + string.Join(",", remaining));
+    }
+
+    [Fact]
+    public async Task Feed_AfterId_StoredEventsInStorageOrder()
+    {
+        using var admin = fixture.CreateAdminClient();
+        using var gateway = await GatewayAsync(admin, "ev-feed");
+        await PostAsync(gateway, new TelemetryBatch(Events("ev-feed-user", 1, 1)));
+        var before = (await ListAsync(admin, "?user=ev-feed-user"))[0].GetProperty("id").GetInt64() - 1;
+        await PostAsync(gateway, new TelemetryBatch(Events("ev-feed-user", 2, 3)));
+
+        await using var scope = fixture.CreateScope();
+        var feed = scope.ServiceProvider.GetRequiredService<IEventFeed>();
+        var read = await feed.ReadAfterAsync(before, 2, Cancel);
+
+        Assert.Equal([1, 2], read.Select(e => e.Event.Sequence));
+        Assert.All(read, e => Assert.Equal("ev-feed-1", e.Gateway));
+        Assert.True(read[0].Id < read[1].Id);
+        Assert.Equal(3, Assert.Single(await feed.ReadAfterAsync(read[1].Id, 1, Cancel)).Event.Sequence);
+    }
+
+    [Fact]
+    public async Task Ingest_GatewayRemoved_ItsEventsStayWithItsName()
+    {
+        using var admin = fixture.CreateAdminClient();
+        using var gateway = await GatewayAsync(admin, "ev-gone");
+        await PostAsync(gateway, new TelemetryBatch(Events("ev-gone-user", 1, 2)));
+
+        await ControllerFixture.ReadAsync(await admin.DeleteAsync("/api/v1/gateways/ev-gone-1", Cancel), HttpStatusCode.NoContent);
+
+        var events = await ListAsync(admin, "?gateway=ev-gone-1");
+        Assert.Equal([2, 1], events.Select(e => e.GetProperty("sequence").GetInt64()));
+        Assert.Equal(HttpStatusCode.Unauthorized, (await gateway.PostAsJsonAsync("/api/v1/gateway/events", new TelemetryBatch(Events("ev-gone-user", 3, 3)), Cancel)).StatusCode);
     }
 
     [Fact]

@@ -11,6 +11,7 @@ namespace Skyhook.Controller.Events;
 /// <param name="Before">Only events with a smaller id: pages back from the last one shown (newest first).</param>
 /// <param name="After">Only events with a larger id, oldest first: follows the store.</param>
 /// <param name="Limit">1 to <see cref="EventService.MaxLimit"/>; default <see cref="EventService.DefaultLimit"/>.</param>
+/// <param name="Text">Part of any of the texts (user, name, path, destination, container, service, rule, reason, action, public address, session id), regardless of case.</param>
 /// <param name="Wait">With <paramref name="After"/>: wait up to this many seconds (at most <see cref="EventService.MaxWaitSeconds"/>) for a newer event.</param>
 public sealed record EventFilter(
     string? Kind = null,
@@ -23,4 +24,5 @@ public sealed record EventFilter(
     long? Before = null,
     long? After = null,
     int? Limit = null,
-    int? Wait = null);
+    int? Wait = null,
+    string? Text = null);

@@ -18,6 +18,8 @@ public sealed class EventService(ControllerDbContext db, EventSignal signal, Tim
 
     public const int MaxWaitSeconds = 30;
 
+    public const int MaxTextLength = 200;
+
     // How often a waiting follower reads the store anyway, for events another replica stored.
     private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
 
@@ -77,6 +79,11 @@ public sealed class EventService(ControllerDbContext db, EventSignal signal, Tim
             errors.Add("to", "The end of the time range is before its start.");
         }
 
+        if (filter.Text is { Length: > MaxTextLength })
+        {
+            errors.Add("q", string.Create(CultureInfo.InvariantCulture, $"At most {MaxTextLength} characters."));
+        }
+
         if (filter.Wait is < 0 or > MaxWaitSeconds)
         {
             errors.Add("wait", string.Create(CultureInfo.InvariantCulture, $"The wait is 0 to {MaxWaitSeconds} seconds."));
@@ -118,6 +125,23 @@ public sealed class EventService(ControllerDbContext db, EventSignal signal, Tim
         if (Normalized(filter.Gateway) is { } gateway)
         {
             query = query.Where(e => e.GatewayName != null && e.GatewayName.ToLower() == gateway);
+        }
+
+        // No index serves it: the scan runs newest first and stops at the limit.
+        if (Normalized(filter.Text) is { } text)
+        {
+            query = query.Where(e =>
+                (e.User != null && e.User.Contains(text))
+                || (e.Name != null && e.Name.ToLower().Contains(text))
+                || (e.Path != null && e.Path.ToLower().Contains(text))
+                || (e.Destination != null && e.Destination.ToLower().Contains(text))
+                || (e.Container != null && e.Container.ToLower().Contains(text))
+                || (e.Service != null && e.Service.ToLower().Contains(text))
+                || (e.Rule != null && e.Rule.ToLower().Contains(text))
+                || (e.Reason != null && e.Reason.ToLower().Contains(text))
+                || (e.Action != null && e.Action.ToLower().Contains(text))
+                || (e.PublicAddress != null && e.PublicAddress.ToLower().Contains(text))
+                || (e.SessionId != null && e.SessionId.ToLower().Contains(text)));
         }
 
         if (filter.From is { } from)

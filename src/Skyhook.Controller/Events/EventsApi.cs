@@ -14,10 +14,15 @@ public static class EventsApi
 {
     public static IHostApplicationBuilder AddEvents(this IHostApplicationBuilder builder)
     {
+        builder.Services.AddOptions<EventsOptions>()
+            .BindConfiguration(EventsOptions.Section)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
         builder.Services.AddSingleton<EventSignal>();
         builder.Services.AddSingleton<IEventFeed, DatabaseEventFeed>();
         builder.Services.AddScoped<EventIngest>();
         builder.Services.AddScoped<EventService>();
+        builder.Services.AddHostedService<EventRetention>();
         return builder;
     }
 
@@ -60,6 +65,7 @@ public static class EventsApi
     /// <param name="after">Only events with a larger id, oldest first.</param>
     /// <param name="limit">1 to 1000, default 100.</param>
     /// <param name="wait">With after: seconds (up to 30) to wait for a newer event.</param>
+    /// <param name="q">Part of any text field (user, name, path, destination, container, service, rule, reason, action, public address, session id), regardless of case.</param>
     /// <param name="format">json (default) or csv.</param>
     public static async Task<Results<Ok<List<EventView>>, ContentHttpResult, ValidationProblem, ProblemHttpResult>> ListAsync(
         string? kind,
@@ -73,6 +79,7 @@ public static class EventsApi
         long? after,
         int? limit,
         int? wait,
+        string? q,
         string? format,
         HttpContext context,
         EventService events,
@@ -94,7 +101,7 @@ public static class EventsApi
                 return Failure.Invalid("format", "json or csv.").ToValidationProblem();
         }
 
-        var outcome = await events.ListAsync(new EventFilter(kind, user, container, verdict, gateway, from, to, before, after, limit, wait), cancellationToken);
+        var outcome = await events.ListAsync(new EventFilter(kind, user, container, verdict, gateway, from, to, before, after, limit, wait, q), cancellationToken);
         if (outcome.Failure is { } failure)
         {
             return failure.Kind == FailureKind.Invalid ? failure.ToValidationProblem() : failure.ToProblem(context);

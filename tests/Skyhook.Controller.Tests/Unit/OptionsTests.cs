@@ -14,6 +14,8 @@ public sealed class OptionsTests
         Assert.Empty(Validate(new AuthOptions()));
         Assert.Empty(Validate(new ControllerOptions()));
         Assert.Empty(Validate(new Skyhook.Controller.GatewayApi.GatewayApiOptions()));
+        Assert.Empty(Validate(new Skyhook.Controller.Events.EventsOptions()));
+        Assert.Equal(30, new Skyhook.Controller.Events.EventsOptions().RetentionDays);
         Assert.Equal(TimeSpan.FromHours(24), new Skyhook.Controller.GatewayApi.GatewayApiOptions().JoinTokenLifetime);
         Assert.Equal(TimeSpan.FromSeconds(25), new Skyhook.Controller.GatewayApi.GatewayApiOptions().LongPollTimeout);
         Assert.Equal("/var/lib/skyhook-controller", new ControllerOptions().DataDirectory);
@@ -27,6 +29,12 @@ public sealed class OptionsTests
     [Fact]
     public void Storage_PostgresWithoutConnectionString_Invalid() =>
         Assert.Contains(Validate(new StorageOptions { Provider = StorageOptions.Postgres }), r => r.MemberNames.Contains(nameof(StorageOptions.ConnectionString)));
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(3651)]
+    public void Events_RetentionOutOfRange_Invalid(int days) =>
+        Assert.NotEmpty(Validate(new Skyhook.Controller.Events.EventsOptions { RetentionDays = days }));
 
     [Fact]
     public void Auth_WeakIterationCount_Invalid() =>
