@@ -253,7 +253,8 @@ public static partial class GatewayFacingApi
                 .SetProperty(g => g.ApplyError, heartbeat.ApplyError)
                 .SetProperty(g => g.Sessions, heartbeat.Sessions)
                 .SetProperty(g => g.LiveSessionsJson, SessionService.Store(heartbeat.LiveSessions))
-                .SetProperty(g => g.AgentVersion, heartbeat.Version),
+                .SetProperty(g => g.AgentVersion, heartbeat.Version)
+                .SetProperty(g => g.EventsPending, heartbeat.EventsPending),
             cancellationToken);
         return TypedResults.NoContent();
     }

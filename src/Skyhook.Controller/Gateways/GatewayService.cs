@@ -229,7 +229,9 @@ public sealed partial class GatewayService(
             desiredHash is not null && gateway.AppliedHash is not null && !string.Equals(gateway.AppliedHash, desiredHash, StringComparison.Ordinal),
             gateway.JoinTokenExpiresAt,
             gateway.EnrolledAt,
-            gateway.CreatedAt);
+            gateway.CreatedAt,
+            gateway.EventsPending,
+            gateway.EventsDropped);
     }
 
     // The command pins the certificate gateways will see: the configured public URL's (behind a proxy) or this one's.

@@ -57,6 +57,9 @@ public sealed class GatewayEntity : IVersioned
     /// <summary>The events the gateway reported it could not spool, summed over its batches.</summary>
     public long EventsDropped { get; set; }
 
+    /// <summary>Events in the gateway's spool not yet acknowledged, as of its last heartbeat (a growing number: shipping is stuck).</summary>
+    public long EventsPending { get; set; }
+
     public DateTimeOffset CreatedAt { get; set; }
 
     public DateTimeOffset UpdatedAt { get; set; }

@@ -339,6 +339,9 @@ namespace Skyhook.Controller.Storage.Migrations.Postgres
                     b.Property<long>("EventsDropped")
                         .HasColumnType("bigint");
 
+                    b.Property<long>("EventsPending")
+                        .HasColumnType("bigint");
+
                     b.Property<int>("GroupId")
                         .HasColumnType("integer");
 

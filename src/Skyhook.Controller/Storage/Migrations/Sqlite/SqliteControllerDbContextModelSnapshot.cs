@@ -326,6 +326,9 @@ namespace Skyhook.Controller.Storage.Migrations.Sqlite
                     b.Property<long>("EventsDropped")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long>("EventsPending")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int>("GroupId")
                         .HasColumnType("INTEGER");
 
