@@ -29,12 +29,6 @@ public static partial class NftJson
             WriteTableCommand(json, "add", table);
             WriteTableCommand(json, "delete", table);
             WriteTableCommand(json, "add", table);
-            // Objects before the rules that name them.
-            foreach (var timeout in table.Timeouts ?? [])
-            {
-                WriteTimeout(json, table, timeout);
-            }
-
             // Chains before the maps and rules that name them: nft resolves a jump or goto target
             // when the command that holds it is read.
             foreach (var chain in table.Chains)
@@ -96,22 +90,6 @@ public static partial class NftJson
         json.WriteEndObject();
         json.WriteEndObject();
         json.WriteEndObject();
-    }
-
-    private static void WriteTimeout(Utf8JsonWriter json, NftTable table, NftConntrackTimeout timeout)
-    {
-        StartAdd(json, "ct timeout", table);
-        json.WriteString("name", timeout.Name);
-        json.WriteString("protocol", timeout.Protocol);
-        json.WriteString("l3proto", timeout.L3Proto);
-        json.WriteStartObject("policy");
-        foreach (var (state, seconds) in timeout.Policy)
-        {
-            json.WriteNumber(state, seconds);
-        }
-
-        json.WriteEndObject();
-        EndAdd(json);
     }
 
     private static void WriteChain(Utf8JsonWriter json, NftTable table, NftChain chain)
@@ -322,11 +300,6 @@ public static partial class NftJson
                 json.WriteNumber("group", log.Group);
                 json.WriteNumber("snaplen", log.SnapLength);
                 json.WriteEndObject();
-                json.WriteEndObject();
-                break;
-            case NftSetConntrackTimeout timeout:
-                json.WriteStartObject();
-                json.WriteString("ct timeout", timeout.Name);
                 json.WriteEndObject();
                 break;
             case NftVerdict verdict:

@@ -34,9 +34,6 @@ public static class NftNames
     /// <see cref="NftLogGroups.Denied"/> (rate-limited), then dropped.</summary>
     public const string DeniedChain = "denied";
 
-    /// <summary>The <c>ct timeout</c> object VPN users' TCP connections get: short TIME_WAIT and CLOSE.</summary>
-    public const string VpnTcpTimeout = "vpn_tcp";
-
     public const string Sessions4 = "sessions4";
     public const string Sessions6 = "sessions6";
 

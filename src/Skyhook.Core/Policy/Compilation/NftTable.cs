@@ -4,11 +4,9 @@ namespace Skyhook.Core.Policy.Compilation;
 /// A whole nftables table as desired state: what <see cref="NftJson"/> renders as one transaction
 /// that replaces the table. Lists are in the order they are rendered.
 /// </summary>
-/// <param name="Timeouts">The table's <c>ct timeout</c> objects (none when null).</param>
 public sealed record NftTable(
     string Family,
     string Name,
     IReadOnlyList<NftSet> Sets,
     IReadOnlyList<NftVerdictMap> Maps,
-    IReadOnlyList<NftChain> Chains,
-    IReadOnlyList<NftConntrackTimeout>? Timeouts = null);
+    IReadOnlyList<NftChain> Chains);

@@ -20,7 +20,6 @@ namespace Skyhook.Core.Policy.Compilation;
 ///   ct state established,related accept   (replies and the rest of allowed connections)
 ///   ct state invalid drop
 ///   oifname "tun*" drop                   (no VPN user reaches another)
-///   meta l4proto tcp ct timeout set "vpn_tcp"  (TIME_WAIT and CLOSE of 1 s: a flow's end is seen at once)
 ///   ip saddr vmap @sessions4              (client address -> goto its profile's chain)
 ///   ip6 saddr vmap @sessions6
 ///   drop                                  (an address no session holds)
@@ -57,14 +56,6 @@ public static class PolicyCompiler
     private const uint UdpNumber = 17;
     private const uint Icmpv6Number = 58;
     private const uint DnsPort = 53;
-
-    /// <summary>
-    /// TIME_WAIT and CLOSE of 1 s instead of 120 s and 10 s for VPN users' TCP connections: conntrack
-    /// reports a connection's end, with its counters, when the entry goes, and the flow telemetry waits
-    /// for that. A late retransmission after it is judged again as a new packet.
-    /// </summary>
-    private static readonly NftConntrackTimeout VpnTcpTimeout = new(
-        NftNames.VpnTcpTimeout, "tcp", "ip", [new("time_wait", 1), new("close", 1)]);
 
     /// <summary>A profile's drop: through the chain that logs the first packet of a denied connection.</summary>
     private static readonly NftVerdict Denied = new(NftVerdictKind.Goto, NftNames.DeniedChain);
@@ -137,10 +128,6 @@ public static class PolicyCompiler
                 new NftRule(new NftConntrackMatch(["invalid"]), NftVerdict.Drop),
                 // One VPN user never reaches another, whatever their profiles say.
                 .. interfaces.Select(i => new NftRule(new NftInterfaceMatch(i, Output: true), NftVerdict.Drop)),
-                // Conntrack reports a connection's end (and its counters) only when its entry goes:
-                // after TIME_WAIT, 120 s by default. The endpoints keep their own TIME_WAIT; the
-                // gateway's entry needs none, so a flow event follows the close within a second or so.
-                new NftRule(new NftFieldMatch(NftField.L4Proto, TcpNumber), new NftSetConntrackTimeout(NftNames.VpnTcpTimeout)),
                 new NftRule(new NftVerdictMapLookup(NftField.IpSaddr, NftNames.Sessions4)),
                 new NftRule(new NftVerdictMapLookup(NftField.Ip6Saddr, NftNames.Sessions6)),
                 new NftRule(NftVerdict.Drop),
@@ -183,8 +170,7 @@ public static class PolicyCompiler
             NftNames.Table,
             sets,
             sessionMaps,
-            [forward, fromVpn, toVpn, inputHook, toGateway, denied, .. profileChains],
-            [VpnTcpTimeout]);
+            [forward, fromVpn, toVpn, inputHook, toGateway, denied, .. profileChains]);
     }
 
     /// <summary>

@@ -62,7 +62,7 @@ internal sealed class CompiledTableEvaluator(NftTable table)
                         matched = ct.States.Contains(packet.State);
                         break;
                     // Telemetry: logging never changes a verdict, whatever the counts and buckets say.
-                    case NftPacketCountMatch or NftLimit or NftLog or NftSetConntrackTimeout:
+                    case NftPacketCountMatch or NftLimit or NftLog:
                         break;
                     case NftSetLookup lookup:
                         matched = Key(lookup.Fields, packet) is { } key && _sets[lookup.SetName].Elements.Any(e => e.Contains(key));
