@@ -15,7 +15,8 @@ namespace Skyhook.Gateway.Telemetry;
 /// gateway creates later, a conntrack that exits or a group another reader held are all picked up:
 /// <list type="bullet">
 /// <item>a supervised <c>conntrack -E</c> child (after turning on conntrack accounting and
-/// timestamps there) feeding <see cref="FlowRecorder"/>: allowed flows;</item>
+/// timestamps there, and shortening closed TCP connections' timeouts:
+/// <see cref="FlowTelemetryOptions.ClosedConnectionSeconds"/>) feeding <see cref="FlowRecorder"/>: allowed flows;</item>
 /// <item>a reader of nflog group <see cref="NftLogGroups.Denied"/> feeding <see cref="DeniedFlows"/>;</item>
 /// <item>a reader of nflog group <see cref="NftLogGroups.Web"/> feeding <see cref="WebSniffer"/>;</item>
 /// <item>once a second: denied attempts whose window ended are published, old web state forgotten,
@@ -147,8 +148,18 @@ public sealed partial class FlowTelemetry : IHostedService, IAsyncDisposable
     private async Task RunConntrackAsync(CancellationToken cancellationToken)
     {
         // Byte and packet counters on DESTROY (and ct packets for the web log rule), and the entry's age.
+        // A closed connection's entry goes after ClosedConnectionSeconds, and with it the DESTROY the flow waits for.
+        string[] settings = _options.ClosedConnectionSeconds == 0
+            ? ["net.netfilter.nf_conntrack_acct=1", "net.netfilter.nf_conntrack_timestamp=1"]
+            :
+            [
+                "net.netfilter.nf_conntrack_acct=1",
+                "net.netfilter.nf_conntrack_timestamp=1",
+                string.Create(CultureInfo.InvariantCulture, $"net.netfilter.nf_conntrack_tcp_timeout_time_wait={_options.ClosedConnectionSeconds}"),
+                string.Create(CultureInfo.InvariantCulture, $"net.netfilter.nf_conntrack_tcp_timeout_close={_options.ClosedConnectionSeconds}"),
+            ];
         var sysctl = await _runner.RunAsync(
-            new ProcessSpec("sysctl", ["-q", "-w", "net.netfilter.nf_conntrack_acct=1", "net.netfilter.nf_conntrack_timestamp=1"]) { CheckExitCode = false, Timeout = TimeSpan.FromSeconds(10) }
+            new ProcessSpec("sysctl", ["-q", "-w", .. settings]) { CheckExitCode = false, Timeout = TimeSpan.FromSeconds(10) }
                 .InNetworkNamespace(_namespace),
             cancellationToken);
         if (!sysctl.Succeeded)

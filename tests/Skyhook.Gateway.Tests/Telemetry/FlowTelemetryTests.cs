@@ -45,7 +45,7 @@ public sealed class FlowTelemetryTests(ITestOutputHelper output)
                 Assert.True(await client.EchoesAsync("hello through the gateway", TimeSpan.FromSeconds(10), cancellationToken));
             }
 
-            // The closed connection would linger in TIME_WAIT for two minutes: its end is forced.
+            // The echo server does not close its side, so the entry would wait out FIN_WAIT: its end is forced.
             await bed.InAsync(bed.Gateway, ["conntrack", "-D", "-p", "tcp", "--dport", "8080"], cancellationToken);
 
             var flow = await ArrivesAsync(sink, e => e is { Kind: EventKinds.Flow, Verdict: Verdicts.Allowed, Port: 8080 }, "an allowed flow to web1:8080", cancellationToken);
@@ -130,8 +130,11 @@ public sealed class FlowTelemetryTests(ITestOutputHelper output)
             Assert.False(telemetry.ConntrackRunning && telemetry.GroupsBound > 0);
             await runner.RunAsync("ip", ["netns", "add", name], cancellationToken);
             await Eventually.True(() => telemetry.ConntrackRunning && telemetry.GroupsBound == 2, "conntrack -E and both nflog readers running in the new namespace", TimeSpan.FromSeconds(20), cancellationToken);
-            var sysctl = await runner.RunAsync(new ProcessSpec("sysctl", ["-n", "net.netfilter.nf_conntrack_acct"]).InNetworkNamespace(name), cancellationToken);
-            Assert.Equal("1", sysctl.StandardOutput.Trim());
+            var sysctl = await runner.RunAsync(
+                new ProcessSpec("sysctl", ["-n", "net.netfilter.nf_conntrack_acct", "net.netfilter.nf_conntrack_tcp_timeout_time_wait", "net.netfilter.nf_conntrack_tcp_timeout_close"]).InNetworkNamespace(name),
+                cancellationToken);
+            // Accounting on; a closed connection's entry (and so its flow event) goes after a second.
+            Assert.Equal(["1", "1", "1"], sysctl.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         }
         finally
         {
