@@ -300,6 +300,48 @@ public abstract class EventsApiTests(ControllerFixture fixture)
     }
 
     [Fact]
+    public async Task Export_BatchFromAGateway_RsyslogParsesEachStoredEventAsRfc5424()
+    {
+        Requirements.RequireRsyslog();
+        using var admin = fixture.CreateAdminClient();
+        using var gateway = await GatewayAsync(admin, "ev-syslog");
+        await PostAsync(gateway, new TelemetryBatch(Events("ev-syslog-user", 1, 1)));
+        var before = (await ListAsync(admin, "?user=ev-syslog-user"))[0].GetProperty("id").GetInt64() - 1;
+        await PostAsync(gateway, new TelemetryBatch(Events("ev-syslog-user", 1, 5)));
+
+        // What the exporter sends: the store in storage order, through the real feed, to a real rsyslogd.
+        await using var scope = fixture.CreateScope();
+        var stored = await scope.ServiceProvider.GetRequiredService<IEventFeed>().ReadAfterAsync(before, 100, Cancel);
+        var folder = Directory.CreateTempSubdirectory("skyhook-rsyslog-").FullName;
+        try
+        {
+            await using var rsyslog = await Export.Rsyslog.StartAsync(folder);
+            await using (var sink = new Skyhook.Controller.Events.Export.SyslogSink(
+                new Skyhook.Controller.Events.Export.SyslogExportOptions { Enabled = true, Host = "127.0.0.1", Port = rsyslog.Port },
+                new Skyhook.Controller.Events.Export.SyslogFormatter(16, "ctl1")))
+            {
+                await sink.SendAsync(stored.Where(e => e.Event.User == "ev-syslog-user").ToList(), Cancel);
+            }
+
+            await Export.Eventually.HoldsAsync(() => rsyslog.Lines().Count == 5, "rsyslog parsed the 5 stored events");
+            var lines = rsyslog.Lines();
+            Assert.Equal(["1", "2", "3", "4", "5"], lines.Select(l => l.Parameters["seq"]));
+            Assert.All(lines, l =>
+            {
+                Assert.Equal("1", l.Version);
+                Assert.Equal("ev-syslog-1", l.HostName);
+                Assert.Equal("flow", l.MessageId);
+                Assert.Equal("ev-syslog-user", l.Parameters["user"]);
+                Assert.Equal("10.0.0.12", l.Parameters["destination"]);
+            });
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task Ingest_GatewayRemoved_ItsEventsStayWithItsName()
     {
         using var admin = fixture.CreateAdminClient();
