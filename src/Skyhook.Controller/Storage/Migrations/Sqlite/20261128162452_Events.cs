@@ -24,6 +24,13 @@ namespace Skyhook.Controller.Storage.Migrations.Sqlite
                 nullable: false,
                 defaultValue: 0L);
 
+            migrationBuilder.AddColumn<long>(
+                name: "EventsPending",
+                table: "gateways",
+                type: "INTEGER",
+                nullable: false,
+                defaultValue: 0L);
+
             migrationBuilder.CreateTable(
                 name: "events",
                 columns: table => new
@@ -122,6 +129,10 @@ namespace Skyhook.Controller.Storage.Migrations.Sqlite
 
             migrationBuilder.DropColumn(
                 name: "EventsDropped",
+                table: "gateways");
+
+            migrationBuilder.DropColumn(
+                name: "EventsPending",
                 table: "gateways");
         }
     }

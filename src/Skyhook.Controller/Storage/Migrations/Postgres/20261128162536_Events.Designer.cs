@@ -12,8 +12,8 @@ using Skyhook.Controller.Storage;
 namespace Skyhook.Controller.Storage.Migrations.Postgres
 {
     [DbContext(typeof(PostgresControllerDbContext))]
-    [Migration("20261128154510_GatewayEventsPending")]
-    partial class GatewayEventsPending
+    [Migration("20261128162536_Events")]
+    partial class Events
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)

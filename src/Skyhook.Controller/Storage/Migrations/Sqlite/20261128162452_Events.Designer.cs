@@ -11,8 +11,8 @@ using Skyhook.Controller.Storage;
 namespace Skyhook.Controller.Storage.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteControllerDbContext))]
-    [Migration("20261128154434_GatewayEventsPending")]
-    partial class GatewayEventsPending
+    [Migration("20261128162452_Events")]
+    partial class Events
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)

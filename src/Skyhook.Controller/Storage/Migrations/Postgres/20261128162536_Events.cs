@@ -25,6 +25,13 @@ namespace Skyhook.Controller.Storage.Migrations.Postgres
                 nullable: false,
                 defaultValue: 0L);
 
+            migrationBuilder.AddColumn<long>(
+                name: "EventsPending",
+                table: "gateways",
+                type: "bigint",
+                nullable: false,
+                defaultValue: 0L);
+
             migrationBuilder.CreateTable(
                 name: "events",
                 columns: table => new
@@ -123,6 +130,10 @@ namespace Skyhook.Controller.Storage.Migrations.Postgres
 
             migrationBuilder.DropColumn(
                 name: "EventsDropped",
+                table: "gateways");
+
+            migrationBuilder.DropColumn(
+                name: "EventsPending",
                 table: "gateways");
         }
     }
