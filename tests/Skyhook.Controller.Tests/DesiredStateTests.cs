@@ -154,7 +154,7 @@ public abstract class DesiredStateTests(ControllerFixture fixture)
         using (gw2)
         {
             var state = await Gateways.ConfigAsync(gw1);
-            await ControllerFixture.ReadAsync(await gw1.PostAsJsonAsync("/api/v1/gateway/heartbeat", new Heartbeat(state.Revision, state.Hash, null, 3, "0.1.0"), Cancel), HttpStatusCode.NoContent);
+            await ControllerFixture.ReadAsync(await gw1.PostAsJsonAsync("/api/v1/gateway/heartbeat", new Heartbeat(state.Revision, state.Hash, null, 3, "0.1.0", EventsPending: 42, EventsDropped: 7), Cancel), HttpStatusCode.NoContent);
             var stale = new string('a', 64);
             await ControllerFixture.ReadAsync(await gw2.PostAsJsonAsync("/api/v1/gateway/heartbeat", new Heartbeat(state.Revision - 1, stale, "nft: syntax error", 0, "0.1.0"), Cancel), HttpStatusCode.NoContent);
             var bad = await gw2.PostAsJsonAsync("/api/v1/gateway/heartbeat", new Heartbeat(-1, "NOT HEX", null, 0, null), Cancel);
@@ -168,6 +168,9 @@ public abstract class DesiredStateTests(ControllerFixture fixture)
             Assert.False(first.GetProperty("drift").GetBoolean());
             Assert.Equal(state.Hash, first.GetProperty("desiredHash").GetString());
             Assert.Equal(state.Revision, first.GetProperty("appliedRevision").GetInt64());
+            // The spool's backlog as the heartbeat says; dropped counts only what the event batches report.
+            Assert.Equal(42, first.GetProperty("eventsPending").GetInt64());
+            Assert.Equal(0, first.GetProperty("eventsDropped").GetInt64());
             Assert.True(second.GetProperty("drift").GetBoolean());
             Assert.Equal("nft: syntax error", second.GetProperty("applyError").GetString());
 
