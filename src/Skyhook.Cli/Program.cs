@@ -14,6 +14,7 @@ var root = new RootCommand("skyhook: reach containers on Docker overlay networks
     GatewaysCommands.Gateways(),
     GatewaysCommands.Vpn(),
     SessionsCommands.Create(),
+    EventsCommands.Create(),
     LabCommands.Create(),
 };
 return await root.Parse(args).InvokeAsync();
