@@ -143,8 +143,17 @@ public sealed partial class LabVpnTests
             }
         }
 
-        // Everything spooled is shipped: the heartbeat reports an empty spool; then each event is there once.
-        await Eventually.True(async () => (await bed.Admin.GetAsync($"/api/v1/gateways/{bed.Host.Name}", Ct)).GetProperty("eventsPending").GetInt64() == 0,
+        // Everything spooled arrives; then the spool is drained (a heartbeat after the restart says so:
+        // the one stored before the outage said 0 too), and each event is there once.
+        await Eventually.True(async () =>
+        {
+            var arrived = await EventsAsync("user=otto&limit=1000");
+            return paths.All(p => arrived.Any(e => Is(e, "kind", "web") && Is(e, "path", p)))
+                && arrived.Count(e => Is(e, "kind", "flow") && Is(e, "destination", lab.Web1)) >= Requests;
+        }, "every spooled event at the controller", Wait, Ct);
+        var restartedAt = DateTimeOffset.UtcNow;
+        await Eventually.True(async () => (await bed.Admin.GetAsync($"/api/v1/gateways/{bed.Host.Name}", Ct)) is var view
+                && view.GetProperty("lastHeartbeat").GetDateTimeOffset() > restartedAt && view.GetProperty("eventsPending").GetInt64() == 0,
             "the gateway's spool drained", Wait, Ct);
         var events = await EventsAsync("user=otto&limit=1000");
         foreach (var path in paths)
