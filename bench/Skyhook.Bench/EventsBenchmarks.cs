@@ -152,7 +152,7 @@ public static class EventsBenchmarks
 
     private static void PrintDelay(List<DelayBenchmark.Sample> samples)
     {
-        Console.WriteLine($"Delay, idle: {samples.Count} events published one at a time, about one a second, to a gateway's spool with the real shipper (default batch delay {new Skyhook.Gateway.Telemetry.TelemetryOptions().BatchDelayMilliseconds} ms), each timed from `Publish` to the answer of an admin's long poll (`GET /api/v1/events?after=ID&wait=30&gateway=NAME`) already waiting. Split by the shipper's POST (wrapped to date it): publish to POST, the POST (HTTP, validation, the insert's transaction), the POST's start... end to the poll's answer (negative: the poll answered before the shipper read the POST's answer).");
+        Console.WriteLine($"Delay, idle: {samples.Count} events published one at a time, about one a second, to a gateway's spool with the real shipper (default batch delay {new Skyhook.Gateway.Telemetry.TelemetryOptions().BatchDelayMilliseconds} ms), each timed from `Publish` to the answer of an admin's long poll (`GET /api/v1/events?after=ID&wait=30&gateway=NAME`) already waiting. Split by the shipper's POST (wrapped to date it): publish to POST (the shipper's wait for an event and its batch delay), the POST (HTTP, validation, the insert's transaction), the POST's answer to the poll's (negative: the poll answered first).");
         Console.WriteLine();
         PrintDelayTable([("spool to API (idle)", samples)]);
     }
