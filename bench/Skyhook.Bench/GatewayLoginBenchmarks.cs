@@ -30,8 +30,8 @@ public static class GatewayLoginBenchmarks
     {
         // A user's current code is accepted once, so every first login is a user of its own.
         var users = await GatewayLogins.CreateAsync(admin, controller.Url, users: 2 * WarmUpLogins + (2 * Rounds + 1) * FirstLogins, cancellationToken);
-        await using var gateway = await GatewayLoginPath.StartAsync(controller.Url, users.Credential, users.ClientBlock, LongestAuthTimeout, cancellationToken);
-        await using var defaultGateway = await GatewayLoginPath.StartAsync(controller.Url, users.Credential, users.ClientBlock, GatewayLoginPath.DefaultAuthTimeout, cancellationToken);
+        await using var gateway = await GatewayLoginPath.StartAsync(controller.Url, users.Gateway, LongestAuthTimeout, cancellationToken);
+        await using var defaultGateway = await GatewayLoginPath.StartAsync(controller.Url, users.Gateway, GatewayLoginPath.DefaultAuthTimeout, cancellationToken);
         var nextUser = 0;
         // The session tokens the gateway pushed in its client-auth, for the reconnects through it.
         var pushed = new List<(string UserName, string Token)>();

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Logging.Abstractions;
-using Skyhook.Core.Addressing;
 using Skyhook.Gateway.Host;
 using Skyhook.Gateway.Sync;
 using Skyhook.Gateway.Vpn;
@@ -35,22 +34,16 @@ public sealed class GatewayLoginPath : IAsyncDisposable
     /// <summary>The gateway's default <c>Gateway:AuthTimeoutSeconds</c>: how long a login waits for the controller's decision.</summary>
     public static TimeSpan DefaultAuthTimeout { get; } = TimeSpan.FromSeconds(new GatewayOptions().AuthTimeoutSeconds);
 
-    public static async Task<GatewayLoginPath> StartAsync(string controllerUrl, string credential, Cidr clientBlock, TimeSpan authTimeout, CancellationToken cancellationToken)
+    public static async Task<GatewayLoginPath> StartAsync(string controllerUrl, BenchGateway gateway, TimeSpan authTimeout, CancellationToken cancellationToken)
     {
-        // http:// to loopback needs no pin; the fingerprint is only checked on https.
-        if (!ControllerEndpoint.TryCreate(controllerUrl, ControllerEndpoint.FingerprintPrefix + new string('0', 64), allowInsecureHttp: false, out var endpoint, out var error))
-        {
-            throw new InvalidOperationException(error);
-        }
-        // As GatewayHostExtensions makes it: no client-wide timeout, each call brings its own.
-        var api = new ControllerApi(endpoint, credential, Timeout.InfiniteTimeSpan);
+        var api = gateway.CreateApi(controllerUrl);
         var openVpn = new FakeOpenVpnManagement();
         var accepting = openVpn.AcceptAsync(cancellationToken);
         var management = await OpenVpnManagementClient.ConnectAsync(openVpn.SocketPath, null, null, TimeProvider.System, cancellationToken);
         await accepting;
         var logins = new VpnLogins((request, ct) => api.AuthorizeAsync(request, authTimeout, ct), new VpnSessions(), TimeProvider.System, NullLogger<VpnLogins>.Instance);
         var stop = new CancellationTokenSource();
-        var running = logins.RunAsync(management, new LeaseTable(clientBlock), stop.Token);
+        var running = logins.RunAsync(management, new LeaseTable(gateway.ClientBlock), stop.Token);
         return new GatewayLoginPath(api, openVpn, management, stop, running);
     }
 

@@ -1,9 +1,7 @@
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using Skyhook.Core.Addressing;
 using Skyhook.Core.Contracts;
 using Skyhook.Core.Identity;
-using Skyhook.Core.Pki;
 using Skyhook.Lab.Controller;
 
 namespace Skyhook.Bench;
@@ -20,39 +18,25 @@ public sealed class GatewayLogins
     private readonly Totp _totp = new(TimeProvider.System);
     private readonly string?[] _sessionTokens;
 
-    private GatewayLogins(HttpClient gateway, string credential, Cidr clientBlock, IReadOnlyList<(string Name, byte[] Secret)> users)
+    private GatewayLogins(HttpClient http, BenchGateway gateway, IReadOnlyList<(string Name, byte[] Secret)> users)
     {
-        _gateway = gateway;
-        Credential = credential;
-        ClientBlock = clientBlock;
+        _gateway = http;
+        Gateway = gateway;
         Users = users;
         _sessionTokens = new string?[users.Count];
     }
 
     public IReadOnlyList<(string Name, byte[] Secret)> Users { get; }
 
-    /// <summary>The enrolled gateway's bearer credential, for a real gateway client of the same gateway.</summary>
-    public string Credential { get; }
-
-    /// <summary>The enrolled gateway's VPN client block (a /22: room for a storm of 500 sessions).</summary>
-    public Cidr ClientBlock { get; }
+    /// <summary>The enrolled gateway: its credential, for a real gateway client of the same gateway, and its VPN client block (a /22: room for a storm of 500 sessions).</summary>
+    public BenchGateway Gateway { get; }
 
     public static async Task<GatewayLogins> CreateAsync(LabAdmin admin, string controllerUrl, int users, CancellationToken cancellationToken)
     {
         // /22 client blocks instead of the default /24 (253 addresses): the gateway storms hold 500 sessions at once.
         await admin.PostAsync("/api/v1/groups", new { name = "bench", clientPool = "192.168.32.0/20", clientBlockPrefixLength = 22, overlays = new[] { new { name = "multi-host-overlay", subnet = "10.0.0.0/16" } } }, cancellationToken);
-        var added = await admin.PostAsync("/api/v1/groups/bench/gateways", new { name = "bench-gw1", publicEndpoint = "198.51.100.11" }, cancellationToken);
-        var clientBlock = Cidr.Parse(added.GetProperty("gateway").GetProperty("clientBlock").GetString()!);
-        var gateway = new HttpClient { BaseAddress = new Uri(controllerUrl) };
-        gateway.DefaultRequestHeaders.Add(ContractVersion.Header, ContractVersion.Current.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        var enrolment = new EnrollmentRequest(added.GetProperty("joinToken").GetString()!, "bench-gw1", "198.51.100.11", CertificateAuthority.CreateServerRequest("bench-gw1").SigningRequestPem);
-        string credential;
-        using (var response = await gateway.PostAsJsonAsync("/api/v1/gateway/enroll", enrolment, cancellationToken))
-        {
-            response.EnsureSuccessStatusCode();
-            credential = (await response.Content.ReadFromJsonAsync<EnrollmentResponse>(cancellationToken))!.Credential;
-            gateway.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", credential);
-        }
+        var enrolled = await BenchGateway.EnrollAsync(admin, controllerUrl, "bench", "bench-gw1", cancellationToken);
+        var gateway = enrolled.CreateHttpClient(controllerUrl);
 
         var totp = new Totp(TimeProvider.System);
         var created = new List<(string, byte[])>();
@@ -66,7 +50,7 @@ public sealed class GatewayLogins
             await admin.PostAsync($"/api/v1/users/{name}/mfa/confirm", new { code = totp.Compute(secret, totp.GetCurrentTimeStep() - 1) }, cancellationToken);
             created.Add((name, secret));
         }
-        return new GatewayLogins(gateway, credential, clientBlock, created);
+        return new GatewayLogins(gateway, enrolled, created);
     }
 
     /// <summary>User <paramref name="index"/>'s first login as the gateway asks for it: password and the current step's code.</summary>

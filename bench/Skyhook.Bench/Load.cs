@@ -8,8 +8,13 @@ namespace Skyhook.Bench;
 /// </summary>
 public static class Load
 {
+    public static Task<LoadResult> RunAsync(
+        string scenario, int workers, TimeSpan duration, int maxRequests, Func<int, CancellationToken, Task<bool>> request, CancellationToken cancellationToken) =>
+        RunAsync(scenario, workers, duration, maxRequests, (_, index, ct) => request(index, ct), cancellationToken);
+
+    /// <summary>The same, each request told which worker makes it (0 to <paramref name="workers"/> - 1): for state one caller owns, such as a gateway's sequence.</summary>
     public static async Task<LoadResult> RunAsync(
-        string scenario, int workers, TimeSpan duration, int maxRequests, Func<int, CancellationToken, Task<bool>> request, CancellationToken cancellationToken)
+        string scenario, int workers, TimeSpan duration, int maxRequests, Func<int, int, CancellationToken, Task<bool>> request, CancellationToken cancellationToken)
     {
         var latencies = new List<double>[workers];
         var failures = 0;
@@ -26,7 +31,7 @@ public static class Load
                     return;
                 }
                 var started = Stopwatch.GetTimestamp();
-                var ok = await request(index, cancellationToken);
+                var ok = await request(worker, index, cancellationToken);
                 mine.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
                 if (!ok)
                 {

@@ -5,7 +5,7 @@ using Skyhook.Lab.Controller;
 
 // Benchmarks against a real controller process on loopback, set up through its API. Prints the
 // table of one docs/BENCHMARKS.md section; bench/run.sh adds the heading and the machine.
-//   Skyhook.Bench [SECONDS] [controller|gateway|policy|propagation|probe|policy-table|udp-flood|dns-server]
+//   Skyhook.Bench [SECONDS] [controller|gateway|policy|propagation|probe|policy-table|udp-flood|events|dns-server]
 //   controller (issue 3): API reads and login decisions, SECONDS per scenario (default 8);
 //   gateway (issue 4): login storms through the gateway's management-socket path;
 //   policy (issue 6): a full compile of the gateway's nftables table and incremental changes to it,
@@ -16,6 +16,8 @@ using Skyhook.Lab.Controller;
 //   policy-table OUT.json --large|--small --client IP --server IP --interface PATTERN (issue 6): writes
 //     the per-packet benchmark's tables (bench/policypath.sh), with this sender:
 //   udp-flood ADDRESS PORT: SECONDS of 64-byte UDP datagrams nobody answers (run in a namespace).
+//   events [ROUNDS] (issue 8): controller ingest on SQLite (and PostgreSQL with SKYHOOK_BENCH_POSTGRES) against
+//     bare inserts, the gateway's spool and shipper against a plain file, the delay to the API; SECONDS per run (bench/events.sh).
 //   dns-server PORT_FILE [--upstream IP:PORT] [--containers N] ... (issue 7): the gateway's DNS service on
 //     127.0.0.1 until stdin closes, for bench/dns.sh's dnsperf (DnsServerBenchmark); SECONDS is unused.
 var seconds = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 8;
@@ -40,10 +42,13 @@ switch (section)
     case "udp-flood" when args.Length == 4:
         UdpFlood.Run(new IPEndPoint(IPAddress.Parse(args[2]), int.Parse(args[3], CultureInfo.InvariantCulture)), seconds);
         return 0;
+    case "events":
+        await EventsBenchmarks.PrintAsync(seconds, args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 3, CancellationToken.None);
+        return 0;
     case "dns-server":
         return await DnsServerBenchmark.RunAsync(args[2..], Console.In);
     default:
-        Console.Error.WriteLine($"unknown section '{section}': controller, gateway, policy, propagation, probe ADDRESS PORT, policy-table OUT.json ..., udp-flood ADDRESS PORT, or dns-server PORT_FILE ...");
+        Console.Error.WriteLine($"unknown section '{section}': controller, gateway, policy, propagation, probe ADDRESS PORT, policy-table OUT.json ..., udp-flood ADDRESS PORT, events [ROUNDS], or dns-server PORT_FILE ...");
         return 2;
 }
 
