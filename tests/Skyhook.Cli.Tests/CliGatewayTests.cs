@@ -1,7 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using Skyhook.Core.Contracts;
-using Skyhook.Core.Pki;
 
 namespace Skyhook.Cli.Tests;
 
@@ -22,7 +21,7 @@ public sealed class CliGatewayTests(ControllerProcess controller)
         var access = await Ok(cli.RunAsync("container-access", "enable", "edge", "multi-host-overlay", "--subnet", "10.0.0.0/16"));
         var gw1 = await Ok(cli.RunAsync("gateways", "add", "edge", "edge-gw1", "--public-endpoint", "198.51.100.11", "--json"));
         var gw2 = await Ok(cli.RunAsync("gateways", "add", "edge", "edge-gw2", "--public-endpoint", "vpn2.example.com"));
-        await EnrollAsync(JsonDocument.Parse(gw1).RootElement.GetProperty("joinToken").GetString()!, "edge-gw1", "198.51.100.11");
+        using var enrolled = await TestGateway.EnrolAsync(controller.Url, JsonDocument.Parse(gw1).RootElement.GetProperty("joinToken").GetString()!, "edge-gw1", "198.51.100.11", Cancel);
         var ovpnPath = Path.Combine(Path.GetDirectoryName(cli.ConfigPath)!, "erin.ovpn");
         var profile = await Ok(cli.RunAsync("vpn", "profile", "erin", "--group", "edge", "-o", ovpnPath));
         var list = await Ok(cli.RunAsync("gateways", "list"));
@@ -114,18 +113,6 @@ public sealed class CliGatewayTests(ControllerProcess controller)
         return result.StandardOutput;
     }
 
-    /// <summary>What `skyhook-gateway join` does on the wire: its own key's CSR for the join token.</summary>
-    /// <summary>Enrols as the gateway would; its credential.</summary>
-    private async Task<string> EnrollAsync(string joinToken, string name, string publicEndpoint)
-    {
-        using var http = new HttpClient { BaseAddress = new Uri(controller.Url) };
-        http.DefaultRequestHeaders.Add(ContractVersion.Header, "1");
-        var request = new EnrollmentRequest(joinToken, name, publicEndpoint, CertificateAuthority.CreateServerRequest(name).SigningRequestPem);
-        using var response = await http.PostAsJsonAsync("/api/v1/gateway/enroll", request, Cancel);
-        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync(Cancel));
-        return (await response.Content.ReadFromJsonAsync<EnrollmentResponse>(Cancel))!.Credential;
-    }
-
     [Fact]
     public async Task AccessCheck_ByContainerOrServiceName_WhatTheGatewaysDiscovered()
     {
@@ -134,10 +121,8 @@ public sealed class CliGatewayTests(ControllerProcess controller)
         await Ok(cli.RunAsync("users", "create", "pia", "--email", "pia@example.com", "--profile", "payers"));
         await Ok(cli.RunAsync("groups", "create", "seen"));
         var added = await Ok(cli.RunAsync("gateways", "add", "seen", "seen-gw1", "--public-endpoint", "198.51.100.21", "--json"));
-        var credential = await EnrollAsync(JsonDocument.Parse(added).RootElement.GetProperty("joinToken").GetString()!, "seen-gw1", "198.51.100.21");
-        using var gateway = new HttpClient { BaseAddress = new Uri(controller.Url) };
-        gateway.DefaultRequestHeaders.Add(ContractVersion.Header, "1");
-        gateway.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", credential);
+        using var enrolled = await TestGateway.EnrolAsync(controller.Url, JsonDocument.Parse(added).RootElement.GetProperty("joinToken").GetString()!, "seen-gw1", "198.51.100.21", Cancel);
+        var gateway = enrolled.Http;
         var payments = new Dictionary<string, string> { ["team"] = "payments" };
         ContainerReport[] seen =
         [

@@ -74,6 +74,7 @@ public sealed partial class ConsoleFixture : IAsyncLifetime
         finally
         {
             _playwright?.Dispose();
+            _eventsGateway?.Dispose();
             if (_controller is not null)
             {
                 await _controller.DisposeAsync();

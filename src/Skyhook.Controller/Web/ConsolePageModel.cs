@@ -26,6 +26,13 @@ public abstract class ConsolePageModel : PageModel
     protected string? FormSecret(string field) =>
         Request.HasFormContentType && Request.Form[field].ToString() is { Length: > 0 } value ? value : null;
 
+    /// <summary>A filter field as the services take it: trimmed, and null when left empty.</summary>
+    protected static string? Blank(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
+
+    /// <summary>A time from a date-time input (no zone), which the console labels and reads as UTC.</summary>
+    protected static DateTimeOffset? Utc(DateTime? value) =>
+        value is { } time ? new DateTimeOffset(DateTime.SpecifyKind(time, DateTimeKind.Utc)) : null;
+
     /// <summary>Reads what the page shows; a failure (what it shows does not exist) is shown in its place.</summary>
     protected virtual Task<Failure?> LoadAsync(CancellationToken cancellationToken) => Task.FromResult<Failure?>(null);
 

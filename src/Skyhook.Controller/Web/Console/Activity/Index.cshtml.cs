@@ -63,12 +63,11 @@ public sealed class IndexModel(EventService events, TimeProvider time) : Console
 
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {
-        if (ActivityTab.Find(TabSlug) is not { } tab)
+        if (!FindTab())
         {
             return NotFound();
         }
 
-        Tab = tab;
         var outcome = await events.ListAsync(Filter() with { Before = Before, Limit = PageSize }, cancellationToken);
         if (outcome.Failure is { } failure)
         {
@@ -82,12 +81,11 @@ public sealed class IndexModel(EventService events, TimeProvider time) : Console
     /// <summary>The same filters as CSV: the newest <see cref="EventService.MaxLimit"/> events (more through the API's paging).</summary>
     public async Task<IActionResult> OnGetCsvAsync(CancellationToken cancellationToken)
     {
-        if (ActivityTab.Find(TabSlug) is not { } tab)
+        if (!FindTab())
         {
             return NotFound();
         }
 
-        Tab = tab;
         var outcome = await events.ListAsync(Filter() with { Before = Before, Limit = EventService.MaxLimit }, cancellationToken);
         if (outcome.Failure is { } failure)
         {
@@ -101,12 +99,11 @@ public sealed class IndexModel(EventService events, TimeProvider time) : Console
     /// <summary>Rows after <paramref name="after"/>, oldest first, waiting up to 25 s for one; <c>{"rows":[]}</c> when none came.</summary>
     public async Task<IActionResult> OnGetTailAsync(long after, CancellationToken cancellationToken)
     {
-        if (ActivityTab.Find(TabSlug) is not { } tab)
+        if (!FindTab())
         {
             return NotFound();
         }
 
-        Tab = tab;
         var outcome = await events.ListAsync(Filter() with { After = after, Wait = TailWaitSeconds, Limit = PageSize }, cancellationToken);
         if (outcome.Failure is { } failure)
         {
@@ -151,14 +148,26 @@ public sealed class IndexModel(EventService events, TimeProvider time) : Console
     /// <summary>How a date-time input and the links write a time (UTC, to the second).</summary>
     public static string? InputValue(DateTime? value) => value?.ToString(InputTime, CultureInfo.InvariantCulture);
 
+    /// <summary>The tab the path names; false for an unknown one (404).</summary>
+    private bool FindTab()
+    {
+        if (ActivityTab.Find(TabSlug) is not { } tab)
+        {
+            return false;
+        }
+
+        Tab = tab;
+        return true;
+    }
+
     private EventFilter Filter() => new(
         Kind: Tab.Kind,
         User: Blank(UserFilter),
         Container: Blank(ContainerFilter),
         Verdict: Blank(VerdictFilter),
         Gateway: Blank(GatewayFilter),
-        From: From is { } from ? new DateTimeOffset(DateTime.SpecifyKind(from, DateTimeKind.Utc)) : null,
-        To: To is { } to ? new DateTimeOffset(DateTime.SpecifyKind(to, DateTimeKind.Utc)).AddMilliseconds(999) : null);
+        From: Utc(From),
+        To: Utc(To)?.AddMilliseconds(999));
 
     private ActivityRow Row(EventView view)
     {
@@ -171,6 +180,4 @@ public sealed class IndexModel(EventService events, TimeProvider time) : Console
         v.Sequence ?? 0, v.Kind, v.At, v.User, v.VpnAddress, v.SessionId, v.Action, v.Verdict, v.Rule, v.Protocol, v.Destination, v.Port,
         v.Container, v.Service, v.Name, v.QueryType, v.ResultCode, v.Answer, v.Method, v.Path, v.Scheme, v.PublicAddress, v.ClientVersion,
         v.Reason, v.Ended, v.BytesFromClient, v.BytesToClient, v.PacketsFromClient, v.PacketsToClient);
-
-    private static string? Blank(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
 }

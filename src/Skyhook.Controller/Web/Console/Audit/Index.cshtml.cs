@@ -33,8 +33,8 @@ public sealed class IndexModel(AuditQuery audit) : ConsolePageModel
                 Actor: Blank(ActorFilter),
                 Action: Blank(ActionFilter),
                 Subject: Blank(SubjectFilter),
-                From: From is { } from ? new DateTimeOffset(DateTime.SpecifyKind(from, DateTimeKind.Utc)) : null,
-                To: To is { } to ? new DateTimeOffset(DateTime.SpecifyKind(to, DateTimeKind.Utc)) : null),
+                From: Utc(From),
+                To: Utc(To)),
             cancellationToken);
         if (outcome.Failure is { } failure)
         {
@@ -44,6 +44,4 @@ public sealed class IndexModel(AuditQuery audit) : ConsolePageModel
         Entries = outcome.Value!;
         return Page();
     }
-
-    private static string? Blank(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
 }
