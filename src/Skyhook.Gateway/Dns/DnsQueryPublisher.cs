@@ -19,13 +19,13 @@ namespace Skyhook.Gateway.Dns;
 /// </summary>
 public sealed class DnsQueryPublisher(IEventSink sink, DnsQueryLogger log, IEndpointSource? endpoints = null) : IDnsQueryObserver
 {
-    private volatile ContainerIndex? _index;
+    private readonly EndpointFactsIndex _containers = new(endpoints);
 
     public void Observe(DnsQueryEvent query)
     {
         ArgumentNullException.ThrowIfNull(query);
         log.Observe(query);
-        var facts = query.Addresses.Count > 0 ? ContainerAt(query.Addresses[0]) : null;
+        var facts = query.Addresses.Count > 0 ? _containers.Find(query.Addresses[0]) : null;
         sink.Publish(new TelemetryEvent(0, EventKinds.Dns, query.Time, query.User, query.Client.Unmapped().ToString(),
             Verdict: query.Source is DnsAnswerSource.Hidden or DnsAnswerSource.Refused ? Verdicts.Denied : Verdicts.Allowed,
             Container: facts?.Container,
@@ -85,19 +85,4 @@ public sealed class DnsQueryPublisher(IEventSink sink, DnsQueryLogger log, IEndp
         DnsResponseCode.Refused => "REFUSED",
         _ => "RCODE" + ((byte)code).ToString(CultureInfo.InvariantCulture),
     };
-
-    private EndpointFacts? ContainerAt(IPAddress address)
-    {
-        if (endpoints?.Current is not { } snapshot)
-        {
-            return null;
-        }
-        var index = _index;
-        if (index is null || index.Version != snapshot.Version)
-        {
-            // Two threads may build it at once after a change; either result is right.
-            _index = index = new ContainerIndex(snapshot);
-        }
-        return index.Find(address);
-    }
 }

@@ -91,16 +91,7 @@ public sealed class ConntrackPolicy
             }
         }
 
-        var endpoints = new Dictionary<IPAddress, EndpointFacts>();
-        foreach (var endpoint in input.Endpoints)
-        {
-            foreach (var address in endpoint.Addresses)
-            {
-                endpoints.TryAdd(address.Unmapped(), endpoint.Facts);
-            }
-        }
-
-        return new ConntrackPolicy(sessions, endpoints, clientPools, gatewayAddresses);
+        return new ConntrackPolicy(sessions, DiscoveredEndpoint.FactsByAddress(input.Endpoints), clientPools, gatewayAddresses);
     }
 
     /// <summary>The client pools, for filtering a listing before it is judged.</summary>

@@ -19,7 +19,7 @@ namespace Skyhook.Gateway.Telemetry;
 public sealed class FlowContext(VpnSessions sessions, IEndpointSource? endpoints = null) : IDesiredStateReconciler
 {
     private volatile ValidatedState? _state;
-    private volatile EndpointIndex _index = new(-1, new Dictionary<IPAddress, EndpointFacts>());
+    private readonly EndpointFactsIndex _containers = new(endpoints);
 
     public string Name => "flow telemetry";
 
@@ -43,7 +43,7 @@ public sealed class FlowContext(VpnSessions sessions, IEndpointSource? endpoints
             return null;
         }
 
-        var facts = Facts(entry.Destination);
+        var facts = _containers.Find(entry.Destination);
         var rule = state?.ProfileOf(session.UserName) is { } profile ? ConntrackPolicy.Decide(profile, entry, facts).Explanation : null;
         return new FlowSubject(
             session,
@@ -63,33 +63,4 @@ public sealed class FlowContext(VpnSessions sessions, IEndpointSource? endpoints
         ConntrackEntry.Icmp or ConntrackEntry.Icmpv6 => "icmp",
         _ => protocol.ToString(CultureInfo.InvariantCulture),
     };
-
-    private EndpointFacts? Facts(IPAddress address)
-    {
-        if (endpoints is null)
-        {
-            return null;
-        }
-
-        var snapshot = endpoints.Current;
-        var index = _index;
-        if (index.Version != snapshot.Version)
-        {
-            var byAddress = new Dictionary<IPAddress, EndpointFacts>();
-            foreach (var endpoint in snapshot.Endpoints)
-            {
-                foreach (var endpointAddress in endpoint.Addresses)
-                {
-                    byAddress.TryAdd(endpointAddress.Unmapped(), endpoint.Facts);
-                }
-            }
-
-            index = new EndpointIndex(snapshot.Version, byAddress);
-            _index = index;
-        }
-
-        return index.ByAddress.GetValueOrDefault(address.Unmapped());
-    }
-
-    private sealed record EndpointIndex(long Version, Dictionary<IPAddress, EndpointFacts> ByAddress);
 }

@@ -1,4 +1,5 @@
 using System.Net;
+using Skyhook.Core.Addressing;
 
 namespace Skyhook.Core.Policy.Compilation;
 
@@ -14,4 +15,20 @@ public sealed record DiscoveredEndpoint(IReadOnlyList<IPAddress> Addresses, Endp
     /// does not use them; a rule names a container by its name.
     /// </summary>
     public IReadOnlyList<string> Aliases { get; init; } = [];
+
+    /// <summary>The facts of the container at each address (IPv4-mapped addresses unmapped); an address two endpoints claim keeps the first one's.</summary>
+    public static Dictionary<IPAddress, EndpointFacts> FactsByAddress(IEnumerable<DiscoveredEndpoint> endpoints)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        var byAddress = new Dictionary<IPAddress, EndpointFacts>();
+        foreach (var endpoint in endpoints)
+        {
+            foreach (var address in endpoint.Addresses)
+            {
+                byAddress.TryAdd(address.Unmapped(), endpoint.Facts);
+            }
+        }
+
+        return byAddress;
+    }
 }
