@@ -297,6 +297,10 @@ public abstract class EventsApiTests(ControllerFixture fixture)
         Assert.All(read, e => Assert.Equal("ev-feed-1", e.Gateway));
         Assert.True(read[0].Id < read[1].Id);
         Assert.Equal(3, Assert.Single(await feed.ReadAfterAsync(read[1].Id, 1, Cancel)).Event.Sequence);
+        // The newest id is found without reading the store through.
+        var newest = await feed.NewestIdAsync(Cancel);
+        Assert.True(newest > read[1].Id, $"newest {newest} after {read[1].Id}");
+        Assert.Empty(await feed.ReadAfterAsync(newest, 1, Cancel));
     }
 
     [Fact]

@@ -17,4 +17,11 @@ internal sealed class DatabaseEventFeed(IServiceScopeFactory scopes) : IEventFee
         var rows = await db.Events.AsNoTracking().Where(e => e.Id > afterId).OrderBy(e => e.Id).Take(max).ToListAsync(cancellationToken);
         return rows.Select(EventRows.ToStored).ToList();
     }
+
+    public async Task<long> NewestIdAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ControllerDbContext>();
+        return await db.Events.MaxAsync(e => (long?)e.Id, cancellationToken) ?? 0;
+    }
 }

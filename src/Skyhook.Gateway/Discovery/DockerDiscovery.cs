@@ -93,7 +93,7 @@ public sealed partial class DockerDiscovery : BackgroundService, IEndpointSource
     /// <summary>Reads the engine whenever it is marked, after the debounce; on failure keeps its last view and retries with backoff.</summary>
     private async Task ReadLoopAsync(Engine engine, CancellationToken cancellationToken)
     {
-        var backoff = new Sync.Backoff(TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(_options.MaxRetrySeconds));
+        var backoff = new Core.Retries.Backoff(TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(_options.MaxRetrySeconds));
         engine.MarkDirty();
         while (true)
         {
@@ -165,7 +165,7 @@ public sealed partial class DockerDiscovery : BackgroundService, IEndpointSource
     /// <summary>Follows the engine's events; a stream that ends or fails is reopened with backoff, and the engine re-read.</summary>
     private async Task EventLoopAsync(Engine engine, CancellationToken cancellationToken)
     {
-        var backoff = new Sync.Backoff(TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(_options.MaxRetrySeconds));
+        var backoff = new Core.Retries.Backoff(TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(_options.MaxRetrySeconds));
         var failures = 0;
         while (true)
         {

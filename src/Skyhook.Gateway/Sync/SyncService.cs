@@ -2,6 +2,7 @@ using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Skyhook.Core.Retries;
 using Skyhook.Core.Contracts;
 using Skyhook.Gateway.Host;
 

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Skyhook.Core.Retries;
 using Skyhook.Core.Contracts;
 using Skyhook.Gateway.Sync;
 

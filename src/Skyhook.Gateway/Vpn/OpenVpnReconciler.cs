@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Skyhook.Core.Retries;
 using Skyhook.Gateway.Host;
 using Skyhook.Gateway.Sync;
 using Skyhook.Gateway.Telemetry;

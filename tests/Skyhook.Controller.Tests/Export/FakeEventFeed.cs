@@ -43,4 +43,17 @@ internal sealed class FakeEventFeed : IEventFeed
             return Task.FromResult(batch);
         }
     }
+
+    public Task<long> NewestIdAsync(CancellationToken cancellationToken)
+    {
+        if (Failure is { } failure)
+        {
+            throw failure;
+        }
+
+        lock (_lock)
+        {
+            return Task.FromResult(_events.Count == 0 ? 0L : _events[^1].Id);
+        }
+    }
 }

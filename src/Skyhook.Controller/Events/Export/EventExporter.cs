@@ -1,3 +1,5 @@
+using Skyhook.Core.Retries;
+
 namespace Skyhook.Controller.Events.Export;
 
 /// <summary>
@@ -6,7 +8,7 @@ namespace Skyhook.Controller.Events.Export;
 /// receiver holds up only itself. After a restart it goes on from the cursor: only a batch sent but
 /// not yet recorded when the controller stopped is sent again (at-least-once). Without a cursor it
 /// starts at the store's beginning or end (<see cref="ExportStart"/>). While the sink or the store
-/// fails it retries the same batch with a doubling backoff, logs one warning per outage and one
+/// fails it retries the same batch with a doubling, jittered backoff, logs one warning per outage and one
 /// line when it recovers.
 /// </summary>
 public sealed partial class EventExporter(
@@ -38,7 +40,7 @@ public sealed partial class EventExporter(
             Log.Started(logger, sink.Name, sink.Target, after.Value);
         }
 
-        var failures = 0;
+        var backoff = new Backoff(schedule.FirstBackoff, schedule.MaxBackoff);
         DateTimeOffset? outageSince = null;
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -47,7 +49,7 @@ public sealed partial class EventExporter(
             {
                 if (after is null)
                 {
-                    after = startAt == ExportStart.End ? await NewestIdAsync(stoppingToken) : 0;
+                    after = startAt == ExportStart.End ? await feed.NewestIdAsync(stoppingToken) : 0;
                     cursor.Save(after.Value);
                     Log.StartedWithoutCursor(logger, sink.Name, sink.Target, startAt, after.Value);
                 }
@@ -68,7 +70,7 @@ public sealed partial class EventExporter(
                     outageSince = null;
                 }
 
-                failures = 0;
+                backoff.Reset();
                 if (batch.Count < schedule.BatchSize)
                 {
                     await Task.Delay(schedule.PollInterval, time, stoppingToken);
@@ -82,7 +84,6 @@ public sealed partial class EventExporter(
             {
                 // Anything may fail here (the network, TLS, the database, the disk); all of it is
                 // retried the same way, and none of it may stop the controller.
-                failures++;
                 if (outageSince is null)
                 {
                     outageSince = time.GetUtcNow();
@@ -91,29 +92,13 @@ public sealed partial class EventExporter(
 
                 try
                 {
-                    await Task.Delay(schedule.Backoff(failures), time, stoppingToken);
+                    await Task.Delay(backoff.Next(), time, stoppingToken);
                 }
                 catch (OperationCanceledException)
                 {
                     return;
                 }
             }
-        }
-    }
-
-    /// <summary>The newest id in the store now (0 when it is empty); read through the feed, which has no shortcut, once per first start.</summary>
-    private async Task<long> NewestIdAsync(CancellationToken cancellationToken)
-    {
-        var newest = 0L;
-        while (true)
-        {
-            var batch = await feed.ReadAfterAsync(newest, 5000, cancellationToken);
-            if (batch.Count == 0)
-            {
-                return newest;
-            }
-
-            newest = batch[^1].Id;
         }
     }
 }

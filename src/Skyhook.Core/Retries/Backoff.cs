@@ -1,7 +1,7 @@
-namespace Skyhook.Gateway.Sync;
+namespace Skyhook.Core.Retries;
 
 /// <summary>
-/// Exponential backoff with full jitter between half and all of the step (so that many gateways
+/// Exponential backoff with full jitter between half and all of the step (so that many gateways or exporters
 /// losing one controller do not come back in lockstep), capped, reset by a success.
 /// </summary>
 public sealed class Backoff(TimeSpan initial, TimeSpan maximum)
