@@ -17,12 +17,12 @@ public static class EventCsv
     private static readonly JsonTypeInfo View = new JsonSerializerOptions(JsonSerializerDefaults.Web) { TypeInfoResolver = new DefaultJsonTypeInfoResolver() }
         .GetTypeInfo(typeof(EventView));
 
-    public static string Write(IEnumerable<EventView> events)
+    public static string Write(IEnumerable<StoredEvent> stored)
     {
         var properties = View.Properties;
         var csv = new StringBuilder();
         csv.AppendJoin(',', properties.Select(p => p.Name)).Append("\r\n");
-        foreach (var e in events)
+        foreach (var e in stored.Select(EventView.From))
         {
             for (var i = 0; i < properties.Count; i++)
             {

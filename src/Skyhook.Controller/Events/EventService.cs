@@ -28,7 +28,7 @@ public sealed class EventService(ControllerDbContext db, EventSignal signal, Tim
     /// an unknown kind or verdict, a limit or wait out of range, a wait without after, or a
     /// <c>to</c> before <c>from</c>.
     /// </summary>
-    public async Task<Outcome<List<EventView>>> ListAsync(EventFilter filter, CancellationToken cancellationToken)
+    public async Task<Outcome<List<StoredEvent>>> ListAsync(EventFilter filter, CancellationToken cancellationToken)
     {
         if (Problems(filter) is { } errors)
         {
@@ -46,7 +46,7 @@ public sealed class EventService(ControllerDbContext db, EventSignal signal, Tim
             var remaining = deadline - time.GetUtcNow();
             if (rows.Count > 0 || remaining <= TimeSpan.Zero)
             {
-                return Outcome.Ok(rows.Select(r => EventView.From(EventRows.ToStored(r))).ToList());
+                return Outcome.Ok(rows.Select(EventRows.ToStored).ToList());
             }
 
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

@@ -107,6 +107,6 @@ public static class EventsApi
             return failure.Kind == FailureKind.Invalid ? failure.ToValidationProblem() : failure.ToProblem(context);
         }
 
-        return csv ? TypedResults.Text(EventCsv.Write(outcome.Value!), EventCsv.ContentType) : TypedResults.Ok(outcome.Value!);
+        return csv ? TypedResults.Text(EventCsv.Write(outcome.Value!), EventCsv.ContentType) : TypedResults.Ok(outcome.Value!.Select(EventView.From).ToList());
     }
 }

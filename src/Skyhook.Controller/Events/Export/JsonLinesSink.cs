@@ -1,7 +1,6 @@
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 
 namespace Skyhook.Controller.Events.Export;
@@ -87,22 +86,6 @@ public sealed class JsonLinesSink(string path) : IExportSink
         }
     }
 
-    /// <summary>One event as its JSON line (without the newline): the stored event flattened.</summary>
-    public static string Line(StoredEvent stored)
-    {
-        var line = new JsonObject { ["id"] = stored.Id };
-        if (stored.Gateway is not null)
-        {
-            line["gateway"] = stored.Gateway;
-        }
-
-        var fields = JsonSerializer.SerializeToNode(stored.Event, Json)!.AsObject();
-        foreach (var (name, value) in fields.ToList())
-        {
-            fields.Remove(name);
-            line[name] = value;
-        }
-
-        return line.ToJsonString(Json);
-    }
+    /// <summary>One event as its JSON line (without the newline): the API's flat view of it, nulls left out.</summary>
+    public static string Line(StoredEvent stored) => JsonSerializer.Serialize(EventView.From(stored), Json);
 }

@@ -169,15 +169,6 @@ public sealed class IndexModel(EventService events, TimeProvider time) : Console
         From: Utc(From),
         To: Utc(To)?.AddMilliseconds(999));
 
-    private ActivityRow Row(EventView view)
-    {
-        var e = Event(view);
-        return new(view.Id, view.Verdict == Verdicts.Denied, Columns.Select(c => c.Value(e)).ToList());
-    }
-
-    // The shared columns read the wire record; the view is that record flat with its id and gateway.
-    private static TelemetryEvent Event(EventView v) => new(
-        v.Sequence ?? 0, v.Kind, v.At, v.User, v.VpnAddress, v.SessionId, v.Action, v.Verdict, v.Rule, v.Protocol, v.Destination, v.Port,
-        v.Container, v.Service, v.Name, v.QueryType, v.ResultCode, v.Answer, v.Method, v.Path, v.Scheme, v.PublicAddress, v.ClientVersion,
-        v.Reason, v.Ended, v.BytesFromClient, v.BytesToClient, v.PacketsFromClient, v.PacketsToClient);
+    private ActivityRow Row(StoredEvent stored) =>
+        new(stored.Id, stored.Event.Verdict == Verdicts.Denied, Columns.Select(c => c.Value(stored.Event)).ToList());
 }
