@@ -256,6 +256,22 @@ public abstract class EventsApiTests(ControllerFixture fixture)
     }
 
     [Fact]
+    public async Task Follow_AdminChange_WakesAFollowerAtOnce()
+    {
+        using var admin = fixture.CreateAdminClient();
+        var last = (await ListAsync(admin, "?limit=1")) is [var newest, ..] ? newest.GetProperty("id").GetInt64() : 0;
+
+        // The wait's clock is the controller's fake one and is not moved: only the save's signal can end it early.
+        var poll = admin.GetAsync($"/api/v1/events?after={last}&kind=audit&wait=30", Cancel);
+        await Task.Delay(300, Cancel);
+        Assert.False(poll.IsCompleted, "A follower with nothing newer must wait.");
+        await ProfilesApiTests.CreateProfileAsync(admin, "ev-wake-profile");
+
+        var woken = await ControllerFixture.ReadAsync(await poll.WaitAsync(TimeSpan.FromSeconds(10), Cancel), HttpStatusCode.OK);
+        Assert.Contains(woken.EnumerateArray(), e => e.GetProperty("name").GetString() == "profile ev-wake-profile");
+    }
+
+    [Fact]
     public async Task Retention_HourlyRun_DeletesEventsOlderThan30DaysKeepsRecent()
     {
         using var admin = fixture.CreateAdminClient();

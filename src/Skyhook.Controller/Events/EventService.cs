@@ -49,10 +49,7 @@ public sealed class EventService(ControllerDbContext db, EventSignal signal, Tim
                 return Outcome.Ok(rows.Select(EventRows.ToStored).ToList());
             }
 
-            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            await Task.WhenAny(wake, Task.Delay(remaining < PollInterval ? remaining : PollInterval, time, stop.Token));
-            await stop.CancelAsync();
-            cancellationToken.ThrowIfCancellationRequested();
+            await Hosting.Signal.WaitAsync(wake, remaining < PollInterval ? remaining : PollInterval, time, cancellationToken);
         }
     }
 

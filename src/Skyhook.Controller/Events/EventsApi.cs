@@ -18,7 +18,6 @@ public static class EventsApi
             .BindConfiguration(EventsOptions.Section)
             .ValidateDataAnnotations()
             .ValidateOnStart();
-        builder.Services.AddSingleton<EventSignal>();
         builder.Services.AddSingleton<IEventFeed, DatabaseEventFeed>();
         builder.Services.AddScoped<EventIngest>();
         builder.Services.AddScoped<EventService>();

@@ -176,10 +176,7 @@ public static partial class GatewayFacingApi
                 return TypedResults.StatusCode(StatusCodes.Status304NotModified);
             }
 
-            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            await Task.WhenAny(wake, Task.Delay(remaining, time, stop.Token));
-            await stop.CancelAsync();
-            cancellationToken.ThrowIfCancellationRequested();
+            await Signal.WaitAsync(wake, remaining, time, cancellationToken);
         }
     }
 

@@ -13,5 +13,17 @@ public abstract class Signal
 
     public void Notify() => Interlocked.Exchange(ref _next, NewSource()).TrySetResult();
 
+    /// <summary>
+    /// Until <paramref name="wake"/> (a <see cref="Next"/> taken before looking) completes or
+    /// <paramref name="longest"/> has passed, whichever is first; then the caller looks again.
+    /// </summary>
+    public static async Task WaitAsync(Task wake, TimeSpan longest, TimeProvider time, CancellationToken cancellationToken)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        await Task.WhenAny(wake, Task.Delay(longest, time, stop.Token));
+        await stop.CancelAsync();
+        cancellationToken.ThrowIfCancellationRequested();
+    }
+
     private static TaskCompletionSource NewSource() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 }

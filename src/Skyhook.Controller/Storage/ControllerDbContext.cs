@@ -41,6 +41,9 @@ public abstract class ControllerDbContext(DbContextOptions options) : DbContext(
     /// <summary>Told after a commit that moved the revision; set by the DI registration, null at design time.</summary>
     internal RevisionSignal? Signal { get; set; }
 
+    /// <summary>Told after a commit of its own that added events; set by the DI registration, null at design time.</summary>
+    internal EventSignal? EventSignal { get; set; }
+
     public Task<long> CurrentRevisionAsync(CancellationToken cancellationToken) =>
         Revisions.AsNoTracking().Where(r => r.Id == RevisionEntity.SingletonId).Select(r => r.Value).SingleAsync(cancellationToken);
 
@@ -74,6 +77,11 @@ public abstract class ControllerDbContext(DbContextOptions options) : DbContext(
         var count = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         NotifyRevision(concernsGateways);
+        if (addsEvents)
+        {
+            EventSignal?.Notify();
+        }
+
         return count;
     }
 

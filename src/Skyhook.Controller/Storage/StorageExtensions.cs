@@ -24,12 +24,14 @@ public static class StorageExtensions
         builder.Services.AddDbContext<PostgresControllerDbContext>((services, options) =>
             options.UseNpgsql(services.GetRequiredService<IOptions<StorageOptions>>().Value.ConnectionString));
         builder.Services.AddSingleton<RevisionSignal>();
+        builder.Services.AddSingleton<EventSignal>();
         builder.Services.AddScoped<ControllerDbContext>(services =>
         {
             ControllerDbContext db = services.GetRequiredService<IOptions<StorageOptions>>().Value.Provider == StorageOptions.Postgres
                 ? services.GetRequiredService<PostgresControllerDbContext>()
                 : services.GetRequiredService<SqliteControllerDbContext>();
             db.Signal = services.GetRequiredService<RevisionSignal>();
+            db.EventSignal = services.GetRequiredService<EventSignal>();
             return db;
         });
         builder.Services.AddHostedService<DatabaseMigrator>();
