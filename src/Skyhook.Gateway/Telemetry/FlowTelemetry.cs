@@ -30,6 +30,7 @@ public sealed partial class FlowTelemetry : IHostedService, IAsyncDisposable
 
     private readonly FlowTelemetryOptions _options;
     private readonly string? _namespace;
+    private readonly bool _discarding;
     private readonly ProcessRunner _runner;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -53,6 +54,7 @@ public sealed partial class FlowTelemetry : IHostedService, IAsyncDisposable
         ArgumentNullException.ThrowIfNull(overlay);
         _options = options.Value;
         _namespace = overlay.Value.HostNetworkNamespace;
+        _discarding = sink is DiscardingEventSink;
         _runner = runner;
         _time = time;
         _logger = logger;
@@ -79,9 +81,13 @@ public sealed partial class FlowTelemetry : IHostedService, IAsyncDisposable
     /// <summary>The nflog groups bound now.</summary>
     public int GroupsBound => _groupsBound;
 
+    /// <summary>
+    /// Starts the sources when Telemetry:Flows:Enabled, unless the sink discards every event
+    /// (Telemetry:Enabled false): then no sysctl is set, no conntrack started and no group bound.
+    /// </summary>
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        if (_options.Enabled)
+        if (_options.Enabled && !_discarding)
         {
             var stop = _stopping.Token;
             _running = Task.WhenAll(
