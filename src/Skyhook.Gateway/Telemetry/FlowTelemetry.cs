@@ -177,6 +177,8 @@ public sealed partial class FlowTelemetry : IHostedService, IAsyncDisposable
             "conntrack",
             ["-E", "-e", "NEW,DESTROY", "-o", "extended,id,timestamp", "-b", _options.ConntrackBufferBytes.ToString(CultureInfo.InvariantCulture)])
             .InNetworkNamespace(_namespace);
+        // The connections the last child saw open may never see their DESTROY now.
+        Flows.Forget();
         ConntrackRunning = true;
         try
         {
