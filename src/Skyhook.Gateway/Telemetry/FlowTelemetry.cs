@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Skyhook.Core.Policy.Compilation;
+using Skyhook.Core.Retries;
 using Skyhook.Gateway.Overlay;
 using Skyhook.Linux;
 
@@ -114,17 +115,21 @@ public sealed partial class FlowTelemetry : IHostedService, IAsyncDisposable
         _stopping.Dispose();
     }
 
-    /// <summary>Runs <paramref name="run"/> again and again until stopped, waiting 1 s, doubling to 30 s, after each end.</summary>
+    /// <summary>
+    /// Runs <paramref name="run"/> again and again until stopped, waiting after each end a
+    /// <see cref="Backoff"/> from 1 s doubling to 30 s (with jitter), from 1 s again after a run that lasted longer than that.
+    /// </summary>
     private async Task SuperviseAsync(string what, Func<CancellationToken, Task> run, CancellationToken cancellationToken)
     {
-        var retry = FirstRetry;
+        var backoff = new Backoff(FirstRetry, LastRetry);
         while (!cancellationToken.IsCancellationRequested)
         {
             var started = _time.GetUtcNow();
+            string reason;
             try
             {
                 await run(cancellationToken);
-                Log.SourceEnded(_logger, what, "it ended", retry.TotalSeconds);
+                reason = "it ended";
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -133,11 +138,17 @@ public sealed partial class FlowTelemetry : IHostedService, IAsyncDisposable
             catch (Exception ex)
             {
                 // Whatever ended it (a namespace not there yet, a group held, a bug), the source starts again.
-                Log.SourceEnded(_logger, what, ex.Message, retry.TotalSeconds);
+                reason = ex.Message;
             }
 
             // A source that ran for a while starts over at the short delay.
-            retry = _time.GetUtcNow() - started > LastRetry ? FirstRetry : retry;
+            if (_time.GetUtcNow() - started > LastRetry)
+            {
+                backoff.Reset();
+            }
+
+            var retry = backoff.Next();
+            Log.SourceEnded(_logger, what, reason, Math.Round(retry.TotalSeconds, 1));
             try
             {
                 await Task.Delay(retry, _time, cancellationToken);
@@ -146,8 +157,6 @@ public sealed partial class FlowTelemetry : IHostedService, IAsyncDisposable
             {
                 return;
             }
-
-            retry = TimeSpan.FromTicks(Math.Min(LastRetry.Ticks, retry.Ticks * 2));
         }
     }
 
