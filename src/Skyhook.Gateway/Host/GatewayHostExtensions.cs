@@ -133,8 +133,8 @@ public static class GatewayHostExtensions
         builder.Services.AddOptions<DnsOptions>().BindConfiguration(DnsOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.TryAddSingleton<VpnSessions>();
         builder.Services.TryAddSingleton<DnsQueryLogger>();
-        // Each query is spooled as telemetry when there is a sink (AddTelemetry), and logged at Debug.
-        builder.Services.TryAddSingleton<IDnsQueryObserver>(sp => sp.GetService<Telemetry.IEventSink>() is { } sink
+        // Each query is spooled as telemetry when there is a sink (AddTelemetry) that keeps events, and logged at Debug.
+        builder.Services.TryAddSingleton<IDnsQueryObserver>(sp => sp.GetService<Telemetry.IEventSink>() is { } sink and not Telemetry.DiscardingEventSink
             ? new DnsQueryPublisher(sink, sp.GetRequiredService<DnsQueryLogger>(), sp.GetService<IEndpointSource>())
             : sp.GetRequiredService<DnsQueryLogger>());
         builder.Services.AddSingleton<DnsReconciler>();

@@ -31,6 +31,20 @@ public sealed class FlowRecorder(FlowContext context, IEventSink sink, TimeProvi
         }
     }
 
+    /// <summary>
+    /// Forgets every open connection, for a <c>conntrack -E</c> that starts (again): the DESTROYs of
+    /// the connections remembered so far may never come (lost to netlink overflow, or to the child
+    /// that ended), and would otherwise hold their places in the table for good. A DESTROY that comes
+    /// all the same is published as one without its NEW.
+    /// </summary>
+    public void Forget()
+    {
+        lock (_lock)
+        {
+            _open.Clear();
+        }
+    }
+
     public void Handle(ConntrackEvent conntrackEvent)
     {
         ArgumentNullException.ThrowIfNull(conntrackEvent);

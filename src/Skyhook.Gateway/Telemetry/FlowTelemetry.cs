@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Skyhook.Core.Policy.Compilation;
+using Skyhook.Core.Retries;
 using Skyhook.Gateway.Overlay;
 using Skyhook.Linux;
 
@@ -30,6 +31,7 @@ public sealed partial class FlowTelemetry : IHostedService, IAsyncDisposable
 
     private readonly FlowTelemetryOptions _options;
     private readonly string? _namespace;
+    private readonly bool _discarding;
     private readonly ProcessRunner _runner;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -53,6 +55,7 @@ public sealed partial class FlowTelemetry : IHostedService, IAsyncDisposable
         ArgumentNullException.ThrowIfNull(overlay);
         _options = options.Value;
         _namespace = overlay.Value.HostNetworkNamespace;
+        _discarding = sink is DiscardingEventSink;
         _runner = runner;
         _time = time;
         _logger = logger;
@@ -79,9 +82,13 @@ public sealed partial class FlowTelemetry : IHostedService, IAsyncDisposable
     /// <summary>The nflog groups bound now.</summary>
     public int GroupsBound => _groupsBound;
 
+    /// <summary>
+    /// Starts the sources when Telemetry:Flows:Enabled, unless the sink discards every event
+    /// (Telemetry:Enabled false): then no sysctl is set, no conntrack started and no group bound.
+    /// </summary>
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        if (_options.Enabled)
+        if (_options.Enabled && !_discarding)
         {
             var stop = _stopping.Token;
             _running = Task.WhenAll(
@@ -108,17 +115,21 @@ public sealed partial class FlowTelemetry : IHostedService, IAsyncDisposable
         _stopping.Dispose();
     }
 
-    /// <summary>Runs <paramref name="run"/> again and again until stopped, waiting 1 s, doubling to 30 s, after each end.</summary>
+    /// <summary>
+    /// Runs <paramref name="run"/> again and again until stopped, waiting after each end a
+    /// <see cref="Backoff"/> from 1 s doubling to 30 s (with jitter), from 1 s again after a run that lasted longer than that.
+    /// </summary>
     private async Task SuperviseAsync(string what, Func<CancellationToken, Task> run, CancellationToken cancellationToken)
     {
-        var retry = FirstRetry;
+        var backoff = new Backoff(FirstRetry, LastRetry);
         while (!cancellationToken.IsCancellationRequested)
         {
             var started = _time.GetUtcNow();
+            string reason;
             try
             {
                 await run(cancellationToken);
-                Log.SourceEnded(_logger, what, "it ended", retry.TotalSeconds);
+                reason = "it ended";
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -127,11 +138,17 @@ public sealed partial class FlowTelemetry : IHostedService, IAsyncDisposable
             catch (Exception ex)
             {
                 // Whatever ended it (a namespace not there yet, a group held, a bug), the source starts again.
-                Log.SourceEnded(_logger, what, ex.Message, retry.TotalSeconds);
+                reason = ex.Message;
             }
 
             // A source that ran for a while starts over at the short delay.
-            retry = _time.GetUtcNow() - started > LastRetry ? FirstRetry : retry;
+            if (_time.GetUtcNow() - started > LastRetry)
+            {
+                backoff.Reset();
+            }
+
+            var retry = backoff.Next();
+            Log.SourceEnded(_logger, what, reason, Math.Round(retry.TotalSeconds, 1));
             try
             {
                 await Task.Delay(retry, _time, cancellationToken);
@@ -140,8 +157,6 @@ public sealed partial class FlowTelemetry : IHostedService, IAsyncDisposable
             {
                 return;
             }
-
-            retry = TimeSpan.FromTicks(Math.Min(LastRetry.Ticks, retry.Ticks * 2));
         }
     }
 
@@ -171,6 +186,8 @@ public sealed partial class FlowTelemetry : IHostedService, IAsyncDisposable
             "conntrack",
             ["-E", "-e", "NEW,DESTROY", "-o", "extended,id,timestamp", "-b", _options.ConntrackBufferBytes.ToString(CultureInfo.InvariantCulture)])
             .InNetworkNamespace(_namespace);
+        // The connections the last child saw open may never see their DESTROY now.
+        Flows.Forget();
         ConntrackRunning = true;
         try
         {

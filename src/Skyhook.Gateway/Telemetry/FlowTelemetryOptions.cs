@@ -11,7 +11,10 @@ public sealed class FlowTelemetryOptions
 {
     public const string SectionName = "Telemetry:Flows";
 
-    /// <summary>Default true. Off: no flow or web events (the table still logs; nobody reads it, the kernel discards it).</summary>
+    /// <summary>
+    /// Default true. Off, or Telemetry:Enabled off: no flow or web events, and no sysctl set, conntrack
+    /// started or nflog group bound (the table still logs; nobody reads it, the kernel discards it).
+    /// </summary>
     public bool Enabled { get; set; } = true;
 
     /// <summary>

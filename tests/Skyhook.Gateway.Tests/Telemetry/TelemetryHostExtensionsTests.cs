@@ -1,9 +1,12 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using Skyhook.Gateway.Dns;
 using Skyhook.Gateway.Host;
+using Skyhook.Gateway.Overlay;
 using Skyhook.Gateway.Sync;
 using Skyhook.Gateway.Telemetry;
+using Skyhook.Linux;
 
 namespace Skyhook.Gateway.Tests.Telemetry;
 
@@ -58,6 +61,35 @@ public sealed class TelemetryHostExtensionsTests(ITestOutputHelper output) : IDi
         Assert.IsType<DiscardingEventSink>(host.Services.GetRequiredService<IEventSink>());
         Assert.DoesNotContain(host.Services.GetServices<IHostedService>(), s => s is EventShipper);
         Assert.False(Directory.Exists(Path.Combine(_data.FullName, "spool")));
+    }
+
+    [Fact]
+    public async Task AddTelemetry_Disabled_FlowSourcesNotStarted_DnsQueriesOnlyLogged()
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        var processes = new RecordingLogger<ProcessRunner>(output);
+        var builder = Microsoft.Extensions.Hosting.Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Configuration["Telemetry:Enabled"] = "false";
+        builder.Services.AddLogging();
+        builder.Services.AddSingleton(new GatewayFiles(_data.FullName));
+        builder.Services.AddSingleton(new ProcessRunner(processes));
+        builder.Services.AddSingleton(TimeProvider.System);
+        // A namespace that is not there: had a source started, it could not touch the host's settings.
+        builder.Services.AddOptions<OverlayOptions>().Configure(o => o.HostNetworkNamespace = "skyhook-absent-" + Guid.NewGuid().ToString("N")[..8]);
+        builder.AddTelemetry();
+        builder.AddFlowTelemetry();
+        builder.AddDns();
+        using var host = builder.Build();
+        var telemetry = host.Services.GetRequiredService<FlowTelemetry>();
+
+        await telemetry.StartAsync(cancellationToken);
+        await Task.Delay(TimeSpan.FromMilliseconds(500), cancellationToken);
+        await telemetry.StopAsync(cancellationToken);
+
+        Assert.False(telemetry.ConntrackRunning);
+        Assert.Equal(0, telemetry.GroupsBound);
+        Assert.Empty(processes.Lines);
+        Assert.IsType<DnsQueryLogger>(host.Services.GetRequiredService<IDnsQueryObserver>());
     }
 
     [Fact]
