@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json;
 
 namespace Skyhook.Controller.Tests;
 
@@ -34,6 +35,43 @@ public abstract class VpnProfileTests(ControllerFixture fixture)
 
         await ControllerFixture.ReadAsync(await admin.GetAsync("/api/v1/users/nobody-here/vpn-profile?group=ovpn", Cancel), HttpStatusCode.NotFound);
         await ControllerFixture.ReadAsync(await admin.GetAsync("/api/v1/users/ovpn-user/vpn-profile?group=no-such-group", Cancel), HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task VpnProfile_GroupBehindALoadBalancer_OneRemoteForTheBalancer_BadBalancerRefused()
+    {
+        using var admin = fixture.CreateAdminClient();
+        await Gateways.CreateGroupAsync(admin, "ovpn-lb", clientPool: "192.168.36.0/22");
+        await Gateways.CreateVpnUserAsync(fixture, admin, "ovpn-lb-user", "ovpn lb user password", "ovpn-lb-profile");
+        var (_, gw1) = await Gateways.AddAndEnrolAsync(fixture, admin, "ovpn-lb", "ovpn-lb-gw1");
+        var (_, gw2) = await Gateways.AddAndEnrolAsync(fixture, admin, "ovpn-lb", "ovpn-lb-gw2");
+        gw1.Dispose();
+        gw2.Dispose();
+
+        var read = await admin.GetAsync("/api/v1/groups/ovpn-lb", Cancel);
+        var group = (await ControllerFixture.ReadAsync(read, HttpStatusCode.OK)).Deserialize<Dictionary<string, JsonElement>>()!;
+        Assert.Equal(JsonValueKind.Null, group["loadBalancer"].ValueKind);
+        foreach (var field in new[] { "name", "createdAt", "updatedAt" })
+        {
+            group.Remove(field);
+        }
+        group["transport"] = JsonSerializer.SerializeToElement("tcp");
+        foreach (var bad in new[] { "vpn lb.example.net", "vpn.example.net:70000", "[vpn.example.net]:443" })
+        {
+            group["loadBalancer"] = JsonSerializer.SerializeToElement(bad);
+            var refused = await ControllerFixture.ReadAsync(await UsersApiTests.PutAsync(admin, "/api/v1/groups/ovpn-lb", group, read.Headers.ETag!.Tag), HttpStatusCode.BadRequest);
+            Assert.Single(refused.GetProperty("errors").EnumerateObject(), e => e.Name == "loadBalancer");
+        }
+
+        group["loadBalancer"] = JsonSerializer.SerializeToElement("vpn.example.net");
+        var updated = await ControllerFixture.ReadAsync(await UsersApiTests.PutAsync(admin, "/api/v1/groups/ovpn-lb", group, read.Headers.ETag!.Tag), HttpStatusCode.OK);
+        Assert.Equal("vpn.example.net:1194", updated.GetProperty("loadBalancer").GetString());
+
+        var text = await (await admin.GetAsync("/api/v1/users/ovpn-lb-user/vpn-profile?group=ovpn-lb", Cancel)).Content.ReadAsStringAsync(Cancel);
+        var remotes = text.Split('\n').Where(l => l.StartsWith("remote ", StringComparison.Ordinal)).ToList();
+        Assert.Equal(["remote vpn.example.net 1194"], remotes);
+        Assert.Contains("proto tcp-client\n", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("remote-random", text, StringComparison.Ordinal);
     }
 
     private static string? FileNameFromHeader(HttpResponseMessage response) =>

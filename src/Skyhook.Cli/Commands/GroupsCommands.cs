@@ -197,7 +197,8 @@ public static class GroupsCommands
         }
         Console.WriteLine($"group {group.Text("name")}: {group.Text("transport")}/{group.Text("port")}, {group.Text("tunnelMode")} tunnel, "
             + $"client pool {group.Text("clientPool")} in /{group.Text("clientBlockPrefixLength")} blocks, sessions {group.Text("sessionLifetimeSeconds")} s"
-            + (group.TryGetProperty("hideUnreachableNames", out var hide) ? $", unreachable names {(hide.GetBoolean() ? "hidden" : "shown")}" : ""));
+            + (group.TryGetProperty("hideUnreachableNames", out var hide) ? $", unreachable names {(hide.GetBoolean() ? "hidden" : "shown")}" : "")
+            + (group.TryGetProperty("loadBalancer", out var balancer) && balancer.ValueKind == JsonValueKind.String ? $", clients connect through the load balancer {balancer.GetString()}" : ""));
         foreach (var overlay in group.GetProperty("overlays").EnumerateArray())
         {
             Console.WriteLine($"  overlay {overlay.Text("name")} {overlay.Text("subnet")}{(overlay.GetProperty("enabled").GetBoolean() ? "" : " (disabled)")}");
@@ -215,6 +216,7 @@ public static class GroupsCommands
     {
         private readonly Option<string?> _transport = new("--transport") { Description = "udp (default) or tcp (for TCP load balancers)." };
         private readonly Option<int?> _port = new("--port") { Description = "The port gateways listen on (default 1194)." };
+        private readonly Option<string?> _balancer = new("--load-balancer") { Description = "host or host:port of a load balancer in front of the gateways: profiles connect to it alone (\"\" removes it)." };
         private readonly Option<string?> _tunnel = new("--tunnel") { Description = "split (default: only overlays and additional CIDRs) or full." };
         private readonly Option<string[]> _additional = new("--additional-cidr") { Description = "Also routed through the VPN in split tunnel; repeat." };
         private readonly Option<string[]> _nameservers = new("--nameserver") { Description = "Where the gateways' DNS forwards names that are not container names (none: the gateway host's resolvers); clients are given the gateway's own DNS. Repeat." };
@@ -229,7 +231,7 @@ public static class GroupsCommands
 
         public void AddTo(Command command)
         {
-            foreach (var option in new Option[] { _transport, _port, _tunnel, _additional, _nameservers, _searchDomains, _hideUnreachable, _pool, _block, _lifetime })
+            foreach (var option in new Option[] { _transport, _port, _balancer, _tunnel, _additional, _nameservers, _searchDomains, _hideUnreachable, _pool, _block, _lifetime })
             {
                 command.Options.Add(option);
             }
@@ -246,6 +248,7 @@ public static class GroupsCommands
             }
             Set("transport", _transport);
             Set("port", _port);
+            Set("loadBalancer", _balancer);
             Set("tunnelMode", _tunnel);
             Set("additionalCidrs", _additional);
             Set("nameservers", _nameservers);

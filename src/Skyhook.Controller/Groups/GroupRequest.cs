@@ -11,6 +11,10 @@ namespace Skyhook.Controller.Groups;
 /// the name space does not leak the shape of the cluster. False: every user resolves every container
 /// name (access is still enforced by the policy).
 /// </param>
+/// <param name="LoadBalancer">
+/// <c>host</c> or <c>host:port</c> (default port: the group's) of a TCP or UDP load balancer in front of
+/// the gateways: profiles then have that one <c>remote</c> line. Left out or empty: every gateway's endpoint.
+/// </param>
 public sealed record GroupRequest(
     string? Name,
     string? Transport,
@@ -23,7 +27,8 @@ public sealed record GroupRequest(
     int? ClientBlockPrefixLength,
     int? SessionLifetimeSeconds,
     IReadOnlyList<OverlayRequest?>? Overlays,
-    bool? HideUnreachableNames = null);
+    bool? HideUnreachableNames = null,
+    string? LoadBalancer = null);
 
 /// <param name="Enabled">Default true.</param>
 /// <param name="Join">How gateways join the swarm; leave out when the gateway hosts already are swarm nodes.</param>

@@ -49,6 +49,8 @@ public sealed class GroupSettingsStore(IDataProtectionProvider dataProtection)
                     ? null
                     : new SwarmJoin(o.ManagerAddress, _protector.Unprotect(o.ProtectedJoinToken)))).ToList(),
             HideUnreachableNames = stored.HideUnreachableNames ?? GatewayGroupSettings.DefaultHideUnreachableNames,
+            LoadBalancer = stored.LoadBalancer is null ? null
+                : VpnEndpoint.TryParse(stored.LoadBalancer, stored.Port, out var balancer, out _) ? balancer : throw Corrupt(entity, "loadBalancer"),
         };
     }
 
@@ -69,7 +71,8 @@ public sealed class GroupSettingsStore(IDataProtectionProvider dataProtection)
                 o.Enabled,
                 o.Join?.ManagerAddress,
                 o.Join is null ? null : _protector.Protect(o.Join.JoinToken))).ToList(),
-            settings.HideUnreachableNames),
+            settings.HideUnreachableNames,
+            settings.LoadBalancer?.ToString()),
         Json);
 
     public static GroupView View(GatewayGroupEntity entity, GatewayGroupSettings settings) => new(
@@ -86,6 +89,7 @@ public sealed class GroupSettingsStore(IDataProtectionProvider dataProtection)
         settings.Overlays.Select(o => new OverlayView(
             o.Name, o.Subnet.ToString(), o.Enabled, o.Join is null ? null : new SwarmJoinView(o.Join.ManagerAddress, Masked))).ToList(),
         settings.HideUnreachableNames,
+        settings.LoadBalancer?.ToString(),
         entity.CreatedAt,
         entity.UpdatedAt);
 
@@ -181,6 +185,13 @@ public sealed class GroupSettingsStore(IDataProtectionProvider dataProtection)
             }
         }
 
+        var port = request.Port ?? GatewayGroupSettings.DefaultPort;
+        VpnEndpoint? balancer = null;
+        if (!string.IsNullOrEmpty(request.LoadBalancer) && !VpnEndpoint.TryParse(request.LoadBalancer, port, out balancer, out var balancerError))
+        {
+            errors.Add("loadBalancer", balancerError);
+        }
+
         if (errors.Any)
         {
             return null;
@@ -190,7 +201,7 @@ public sealed class GroupSettingsStore(IDataProtectionProvider dataProtection)
         {
             Name = name,
             Transport = transport,
-            Port = request.Port ?? GatewayGroupSettings.DefaultPort,
+            Port = port,
             TunnelMode = tunnel,
             AdditionalCidrs = additional,
             Nameservers = nameservers,
@@ -200,6 +211,7 @@ public sealed class GroupSettingsStore(IDataProtectionProvider dataProtection)
             SessionLifetime = request.SessionLifetimeSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : GatewayGroupSettings.DefaultSessionLifetime,
             Overlays = overlays,
             HideUnreachableNames = request.HideUnreachableNames ?? GatewayGroupSettings.DefaultHideUnreachableNames,
+            LoadBalancer = balancer,
         };
 
         // No gateway reports its underlay yet (the gateway's heartbeat does not carry it), so the

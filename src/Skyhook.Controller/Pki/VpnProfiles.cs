@@ -62,7 +62,7 @@ public sealed class VpnProfiles(ControllerDbContext db, ControllerKeys keys, Gro
             UserName.Parse(user.Name),
             groupEntity.Name,
             settings.Transport,
-            endpoints.Select(e => new VpnEndpoint(e, settings.Port)).ToList(),
+            settings.LoadBalancer is { } balancer ? [balancer] : endpoints.Select(e => new VpnEndpoint(e, settings.Port)).ToList(),
             ca.CertificatePem);
         return Outcome.Ok(new File($"{user.Name}-{groupEntity.Name}.ovpn", text));
     }

@@ -26,6 +26,12 @@ public sealed record GatewayGroupSettings
     /// <summary>The port gateways listen on. Default 1194.</summary>
     public int Port { get; init; } = DefaultPort;
 
+    /// <summary>
+    /// Where clients connect when the gateways sit behind a load balancer: profiles then have this one
+    /// <c>remote</c> line. Null (the default): every enrolled gateway's public endpoint, at <see cref="Port"/>.
+    /// </summary>
+    public VpnEndpoint? LoadBalancer { get; init; }
+
     public TunnelMode TunnelMode { get; init; } = TunnelMode.Split;
 
     /// <summary>Routed through the VPN besides the overlays in split tunnel (e.g. a VPC's service subnet).</summary>

@@ -48,7 +48,8 @@ public sealed class DetailModel(GroupService groups, GatewayService gateways) : 
                 ? (int)Math.Round(hours * 3600)
                 : null,
             Overlays(form),
-            form["hideUnreachableNames"] == "true");
+            form["hideUnreachableNames"] == "true",
+            form["loadBalancer"]);
         var outcome = await groups.UpdateAsync(Name, request, IfMatch.Version(version), Actor, cancellationToken);
         return outcome.Failure is { } failure ? await ShowAsync(failure, cancellationToken) : Done("Group settings saved; the gateways apply them within a second.", "/Console/Groups/Detail", new { name = Name });
     }
