@@ -17,4 +17,13 @@ public sealed class ControllerApiException : Exception
     public HttpStatusCode? StatusCode { get; }
 
     public bool Unreachable => StatusCode is null;
+
+    /// <summary>
+    /// Worth asking again at once: the connection failed or dropped before an answer (a controller
+    /// replica that died mid-request, a balancer moving to another), or a balancer answered 502/503/504
+    /// for a replica. Not a timeout (the time is spent) and not a refusal.
+    /// </summary>
+    public bool Transient =>
+        StatusCode is HttpStatusCode.BadGateway or HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout
+        || InnerException is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.ResponseEnded };
 }

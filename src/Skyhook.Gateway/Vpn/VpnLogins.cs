@@ -40,6 +40,12 @@ public sealed partial class VpnLogins(
 
     private static readonly VpnPush NoPush = new([], false, [], []);
 
+    /// <summary>
+    /// Waits before asking again after a <see cref="ControllerApiException.Transient"/> failure: a
+    /// replica behind a balancer that died mid-request is replaced by another within these.
+    /// </summary>
+    private static readonly TimeSpan[] AuthRetries = [TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(1)];
+
     /// <summary>Handles the connection's events until it closes or <paramref name="cancellationToken"/> fires.</summary>
     public async Task RunAsync(OpenVpnManagementClient management, LeaseTable leases, CancellationToken cancellationToken)
     {
@@ -91,7 +97,7 @@ public sealed partial class VpnLogins(
             VpnAuthDecision decision;
             try
             {
-                decision = await authorize(request, cancellationToken);
+                decision = await AuthorizeAsync(request, cid, cancellationToken);
             }
             catch (ControllerApiException ex)
             {
@@ -248,6 +254,22 @@ public sealed partial class VpnLogins(
         }
     }
 
+    private async Task<VpnAuthDecision> AuthorizeAsync(VpnAuthRequest request, ulong cid, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                return await authorize(request, cancellationToken);
+            }
+            catch (ControllerApiException ex) when (ex.Transient && attempt < AuthRetries.Length)
+            {
+                Log.AskingAgain(_logger, cid, request.UserName, ex.Message);
+                await Task.Delay(AuthRetries[attempt], _time, cancellationToken);
+            }
+        }
+    }
+
     private static partial class Log
     {
         [LoggerMessage(EventId = 4330, Level = LogLevel.Information, Message = "Login {ClientId} of {UserName} allowed: address {Address}, profile {Profile}")]
@@ -258,6 +280,9 @@ public sealed partial class VpnLogins(
 
         [LoggerMessage(EventId = 4332, Level = LogLevel.Warning, Message = "Login {ClientId} of {UserName}: no decision from the controller: {Error}")]
         public static partial void NoDecision(ILogger logger, ulong clientId, string userName, string error);
+
+        [LoggerMessage(EventId = 4338, Level = LogLevel.Information, Message = "Login {ClientId} of {UserName}: asking the controller again: {Error}")]
+        public static partial void AskingAgain(ILogger logger, ulong clientId, string userName, string error);
 
         [LoggerMessage(EventId = 4333, Level = LogLevel.Error, Message = "Login {ClientId} of {UserName}: the controller's push cannot be applied: {Error}")]
         public static partial void BadPush(ILogger logger, ulong clientId, string userName, string error);

@@ -182,6 +182,46 @@ public sealed class VpnLoginsTests(ITestOutputHelper output) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Connect_ReplicaDiesMidRequest_AskedAgainAndAllowed()
+    {
+        var attempts = 0;
+        _decisions["alice"] = _ => Interlocked.Increment(ref attempts) switch
+        {
+            1 => throw new ControllerApiException("the balancer's replica died", HttpStatusCode.BadGateway),
+            2 => throw new ControllerApiException("dropped", null, new HttpRequestException(HttpRequestError.ResponseEnded, "ended")),
+            _ => Task.FromResult(Allowed("token-alice")),
+        };
+        Start();
+        await ConnectAsync(4, "alice", Scrv1("pw", "000000"));
+
+        var commands = await ReadCommandAsync();
+
+        Assert.StartsWith("client-auth 4 0", commands[0], StringComparison.Ordinal);
+        Assert.Equal(3, attempts);
+        Assert.Equal(2, _log.Lines.Count(l => l.Contains(" 4338 ", StringComparison.Ordinal)));
+    }
+
+    [Theory]
+    [InlineData(HttpStatusCode.BadRequest, 1)]
+    [InlineData(HttpStatusCode.ServiceUnavailable, 3)]
+    public async Task Connect_ControllerFailsEveryTime_AskedAtMostThriceOnlyWhenTransient(HttpStatusCode status, int expectedAttempts)
+    {
+        var attempts = 0;
+        _decisions["alice"] = _ =>
+        {
+            Interlocked.Increment(ref attempts);
+            throw new ControllerApiException("no", status);
+        };
+        Start();
+        await ConnectAsync(4, "alice", Scrv1("pw", "000000"));
+
+        var command = Assert.Single(await ReadCommandAsync());
+
+        Assert.StartsWith("client-deny 4 0", command, StringComparison.Ordinal);
+        Assert.Equal(expectedAttempts, attempts);
+    }
+
+    [Fact]
     public async Task Connect_BlockFull_DeniedWithAReason()
     {
         Leases = new LeaseTable(Cidr.Parse("10.8.0.0/29"));
