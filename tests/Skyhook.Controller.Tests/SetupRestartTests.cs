@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Skyhook.Core.Identity;
 
@@ -9,6 +10,7 @@ namespace Skyhook.Controller.Tests;
 public sealed class SetupRestartTests : IDisposable
 {
     private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), "skyhook-controller-restart-" + Guid.NewGuid().ToString("N"));
+    private readonly List<string> _cleanup = [];
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 2, 1, 8, 0, 0, TimeSpan.Zero));
 
     [Fact]
@@ -47,12 +49,48 @@ public sealed class SetupRestartTests : IDisposable
         Assert.Contains(thirdLogs.Lines, l => l.Contains("[3001]", StringComparison.Ordinal) && l.Contains("0 migration(s)", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task SecondReplica_OwnKeysRefusedToStartNamingTheFolder_CopiedKeysServe()
+    {
+        var cancel = TestContext.Current.CancellationToken;
+        var database = new ControllerDatabase("sqlite", $"Data Source={Path.Combine(_dataDirectory, "shared.db")};Foreign Keys=True");
+        byte[] firstKey;
+        await using (var first = ControllerHost.Create(_dataDirectory, database, _time, new CapturedLogs()))
+        {
+            ControllerHost.Start(first, new CapturedLogs());
+            await using var scope = first.Services.CreateAsyncScope();
+            firstKey = await scope.ServiceProvider.GetRequiredService<Skyhook.Controller.Pki.ControllerKeys>().SessionKeyAsync(cancel);
+        }
+
+        var strangerDirectory = _dataDirectory + "-stranger";
+        _cleanup.Add(strangerDirectory);
+        var strangerLogs = new CapturedLogs();
+        await using (var stranger = ControllerHost.Create(strangerDirectory, database, _time, strangerLogs))
+        {
+            var refused = Assert.Throws<InvalidOperationException>(() => ControllerHost.Start(stranger, strangerLogs));
+            Assert.Contains(Path.Combine(strangerDirectory, "keys"), refused.Message, StringComparison.Ordinal);
+            Assert.Contains(strangerLogs.Lines, l => l.Contains("[3311]", StringComparison.Ordinal));
+        }
+
+        var replicaDirectory = _dataDirectory + "-replica";
+        _cleanup.Add(replicaDirectory);
+        Directory.CreateDirectory(Path.Combine(replicaDirectory, "keys"));
+        foreach (var key in Directory.GetFiles(Path.Combine(_dataDirectory, "keys"), "*.xml"))
+        {
+            File.Copy(key, Path.Combine(replicaDirectory, "keys", Path.GetFileName(key)));
+        }
+        await using var replica = ControllerHost.Create(replicaDirectory, database, _time, new CapturedLogs());
+        ControllerHost.Start(replica, new CapturedLogs());
+        await using var replicaScope = replica.Services.CreateAsyncScope();
+        Assert.Equal(firstKey, await replicaScope.ServiceProvider.GetRequiredService<Skyhook.Controller.Pki.ControllerKeys>().SessionKeyAsync(cancel));
+    }
+
     public void Dispose()
     {
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        if (Directory.Exists(_dataDirectory))
+        foreach (var directory in _cleanup.Append(_dataDirectory).Where(Directory.Exists))
         {
-            Directory.Delete(_dataDirectory, recursive: true);
+            Directory.Delete(directory, recursive: true);
         }
     }
 }

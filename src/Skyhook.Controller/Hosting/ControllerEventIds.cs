@@ -29,6 +29,7 @@ internal static class ControllerEventIds
     public const int GatewayEnrolmentRefused = 3303;
     public const int GatewayRemoved = 3304;
     public const int CaCreated = 3310;
+    public const int ForeignKeyRing = 3311;
 
     // 3400-3499: the gateway-facing API
     public const int VpnLoginAllowed = 3401;

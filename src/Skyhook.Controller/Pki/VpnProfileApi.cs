@@ -10,6 +10,7 @@ public static class VpnProfileApi
     {
         builder.Services.AddSingleton<ControllerKeys.Cache>();
         builder.Services.AddScoped<ControllerKeys>();
+        builder.Services.AddHostedService<KeyRingCheck>();
         builder.Services.AddScoped<VpnProfiles>();
         return builder;
     }
