@@ -20,6 +20,7 @@ public static class EventsBenchmarks
         var ingestRows = new List<(int Round, LoadResult Ingest, LoadResult Bare)>();
         var shipRows = new List<(int Round, ShippingBenchmark.Result File, ShippingBenchmark.Result Spool, ShippingBenchmark.Result Ship)>();
         List<DelayBenchmark.Sample> delays;
+        List<FlowDelayBenchmark.Sample> flowDelays;
 
         await using (var controller = await LabController.StartAsync(System.Net.IPAddress.Loopback, environment: null, cancellationToken))
         {
@@ -42,6 +43,8 @@ public static class EventsBenchmarks
             Console.Error.WriteLine("delay, idle: 30 events one at a time");
             await using var delay = await DelayBenchmark.StartAsync(controller, admin, "delay-gw", cancellationToken);
             delays = await delay.PublishedAsync(30, cancellationToken);
+            Console.Error.WriteLine("delay, idle: 20 real TCP connections closed, to their flow events");
+            flowDelays = await FlowDelayBenchmark.RunAsync(controller, admin, 20, cancellationToken);
         }
 
         if (Environment.GetEnvironmentVariable(PostgresVariable) is { Length: > 0 } server)
@@ -69,6 +72,29 @@ public static class EventsBenchmarks
         PrintIngest(ingestRows, seconds);
         PrintShipping(shipRows, seconds);
         PrintDelay(delays);
+        PrintFlowDelay(flowDelays);
+    }
+
+    /// <summary>The flow delay alone, on a controller of its own (<c>Skyhook.Bench 0 flow-delay COUNT</c>).</summary>
+    public static async Task PrintFlowDelayAsync(int count, CancellationToken cancellationToken)
+    {
+        await using var controller = await LabController.StartAsync(System.Net.IPAddress.Loopback, environment: null, cancellationToken);
+        using var admin = await LabAdmin.CreateAsync(controller, cancellationToken);
+        // The group the full run's ingest benchmark makes, which the delay's gateway joins.
+        await admin.PostAsync("/api/v1/groups", new { name = "ingest", clientPool = "192.168.64.0/18" }, cancellationToken);
+        PrintFlowDelay(await FlowDelayBenchmark.RunAsync(controller, admin, count, cancellationToken));
+    }
+
+    private static void PrintFlowDelay(List<FlowDelayBenchmark.Sample> samples)
+    {
+        Console.WriteLine(Invariant($"Delay of a flow, idle: {samples.Count} real TCP connections, one about every second, from a VPN client's namespace through a gateway namespace to a server namespace, each closed by both ends (the client first), timed from the client's close to the answer of an admin's long poll already waiting, with the flow event. Between them: conntrack's TIME_WAIT ({new Skyhook.Gateway.Telemetry.FlowTelemetryOptions().ClosedConnectionSeconds} s, `Telemetry:Flows:ClosedConnectionSeconds`), its DESTROY event, the real FlowTelemetry (conntrack -E), then the spool, shipper and controller as above."));
+        Console.WriteLine();
+        var total = samples.Select(s => s.TotalMs).Order().ToArray();
+        Console.WriteLine("| path | samples | p50 ms | p90 ms | max ms | close to published, median | published to visible, median |");
+        Console.WriteLine("| --- | --- | --- | --- | --- | --- | --- |");
+        Console.WriteLine(Invariant(
+            $"| TCP close to API (idle) | {total.Length} | {Percentile(total, 0.5):0} | {Percentile(total, 0.9):0} | {total[^1]:0} | {Median(samples.Select(s => s.CloseToPublishMs)):0} | {Median(samples.Select(s => s.PublishToVisibleMs)):0} |"));
+        Console.WriteLine();
     }
 
     private static async Task IngestRoundsAsync(IngestBenchmark ingest, string database, int rounds, TimeSpan duration, List<(int, LoadResult, LoadResult)> rows, CancellationToken cancellationToken)

@@ -18,6 +18,7 @@ using Skyhook.Lab.Controller;
 //   udp-flood ADDRESS PORT: SECONDS of 64-byte UDP datagrams nobody answers (run in a namespace).
 //   events [ROUNDS] (issue 8): controller ingest on SQLite (and PostgreSQL with SKYHOOK_BENCH_POSTGRES) against
 //     bare inserts, the gateway's spool and shipper against a plain file, the delay to the API; SECONDS per run (bench/events.sh).
+//   flow-delay [COUNT] (issue 8, as root): COUNT real TCP connections closed in namespaces, to their flow events in the API.
 //   dns-server PORT_FILE [--upstream IP:PORT] [--containers N] ... (issue 7): the gateway's DNS service on
 //     127.0.0.1 until stdin closes, for bench/dns.sh's dnsperf (DnsServerBenchmark); SECONDS is unused.
 var seconds = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 8;
@@ -45,10 +46,13 @@ switch (section)
     case "events":
         await EventsBenchmarks.PrintAsync(seconds, args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 3, CancellationToken.None);
         return 0;
+    case "flow-delay":
+        await EventsBenchmarks.PrintFlowDelayAsync(args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 20, CancellationToken.None);
+        return 0;
     case "dns-server":
         return await DnsServerBenchmark.RunAsync(args[2..], Console.In);
     default:
-        Console.Error.WriteLine($"unknown section '{section}': controller, gateway, policy, propagation, probe ADDRESS PORT, policy-table OUT.json ..., udp-flood ADDRESS PORT, events [ROUNDS], or dns-server PORT_FILE ...");
+        Console.Error.WriteLine($"unknown section '{section}': controller, gateway, policy, propagation, probe ADDRESS PORT, policy-table OUT.json ..., udp-flood ADDRESS PORT, events [ROUNDS], flow-delay [COUNT], or dns-server PORT_FILE ...");
         return 2;
 }
 

@@ -95,7 +95,8 @@ public sealed partial class FlowTelemetry : IHostedService, IAsyncDisposable
                 Task.Run(() => SuperviseAsync("conntrack", RunConntrackAsync, stop), CancellationToken.None),
                 Task.Run(() => SuperviseAsync("nflog denied", ct => ReadGroupAsync(NftLogGroups.Denied, NftLogGroups.DeniedSnapLength, (_, packet, at) => Denied.Add(packet, at), ct), stop), CancellationToken.None),
                 Task.Run(() => SuperviseAsync("nflog web", ct => ReadGroupAsync(NftLogGroups.Web, NftLogGroups.WebSnapLength, (_, packet, at) => Web.Add(packet, at), ct), stop), CancellationToken.None),
-                Task.Run(() => TickAsync(stop), CancellationToken.None));
+                Task.Run(() => TickAsync(stop), CancellationToken.None),
+                _options.ReapMilliseconds > 0 ? Task.Run(() => SuperviseAsync("conntrack reaper", ReapAsync, stop), CancellationToken.None) : Task.CompletedTask);
         }
 
         return Task.CompletedTask;
@@ -264,6 +265,16 @@ public sealed partial class FlowTelemetry : IHostedService, IAsyncDisposable
         finally
         {
             Interlocked.Decrement(ref _groupsBound);
+        }
+    }
+
+    private async Task ReapAsync(CancellationToken cancellationToken)
+    {
+        using var reaper = ConntrackReaper.Open(_namespace);
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(_options.ReapMilliseconds), _time);
+        while (await timer.WaitForNextTickAsync(cancellationToken))
+        {
+            await reaper.ReapAsync(cancellationToken);
         }
     }
 

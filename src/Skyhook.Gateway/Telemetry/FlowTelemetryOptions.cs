@@ -38,6 +38,14 @@ public sealed class FlowTelemetryOptions
     public int ClosedConnectionSeconds { get; set; } = 1;
 
     /// <summary>
+    /// How often expired conntrack entries are removed (<see cref="ConntrackReaper"/>), milliseconds.
+    /// Default 250: a closed connection's flow comes within this of <see cref="ClosedConnectionSeconds"/>;
+    /// the kernel's own collector may take up to a minute. 0: leave it to the kernel.
+    /// </summary>
+    [Range(0, 60_000)]
+    public int ReapMilliseconds { get; set; } = 250;
+
+    /// <summary>
     /// Repeated denied packets of one (client, destination, protocol, port) within this many seconds
     /// are one denied flow (retransmitted SYNs, a retrying client), published when the window ends.
     /// Default 5.

@@ -3,50 +3,48 @@ using System.Net;
 using Skyhook.Core.Addressing;
 using Skyhook.Core.Policy;
 using Skyhook.Core.Policy.Compilation;
+using Skyhook.Lab.Topology;
 using Skyhook.Linux;
 
 namespace Skyhook.Gateway.Tests.Policy;
 
 /// <summary>
-/// Four network namespaces: two VPN clients (alice 10.8.0.2, bob 10.8.0.3), each on its own veth
-/// into a gateway namespace (interfaces <c>skyvpn0</c> and <c>skyvpn1</c>, as OpenVPN's /32 routes
-/// would be), which forwards to a server namespace (10.0.5.10) running busybox echo servers. The
-/// gateway namespace carries the compiled <c>inet skyhook</c> table, so the connections' conntrack
-/// entries live there. Every veth is made inside a namespace and never exists in the host's.
+/// Four network namespaces (<see cref="ForwardingNamespaces"/>): two VPN clients (alice 10.8.0.2,
+/// bob 10.8.0.3), each on its own veth into a gateway namespace (interfaces <c>skyvpn0</c> and
+/// <c>skyvpn1</c>, as OpenVPN's /32 routes would be), which forwards to a server namespace
+/// (10.0.5.10) running busybox echo servers. The gateway namespace carries the compiled
+/// <c>inet skyhook</c> table, so the connections' conntrack entries live there.
 /// </summary>
 internal sealed class ConntrackTestBed : IAsyncDisposable
 {
     public const string AliceAddress = "10.8.0.2";
     public const string BobAddress = "10.8.0.3";
-    public const string ServerAddress = "10.0.5.10";
+    public const string ServerAddress = ForwardingNamespaces.ServerAddress;
 
     public static readonly Cidr ClientPool = Cidr.Parse("10.8.0.0/24");
 
     /// <summary>The gateway's addresses: on the tunnels, and towards the server.</summary>
-    public static readonly IPAddress[] GatewayAddresses = [IPAddress.Parse("10.8.0.1"), IPAddress.Parse("10.0.5.1")];
+    public static readonly IPAddress[] GatewayAddresses = [IPAddress.Parse(ForwardingNamespaces.GatewayTunnelAddress), IPAddress.Parse(ForwardingNamespaces.GatewayServerAddress)];
 
     private readonly ProcessRunner _runner = new();
     private readonly ITestOutputHelper _output;
-    private readonly List<string> _namespaces = [];
+    private readonly ForwardingNamespaces _namespaces;
     private readonly List<Process> _servers = [];
     private readonly List<ConntrackEchoClient> _clients = [];
 
-    private ConntrackTestBed(string name, ITestOutputHelper output)
+    private ConntrackTestBed(ForwardingNamespaces namespaces, ITestOutputHelper output)
     {
+        _namespaces = namespaces;
         _output = output;
-        Gateway = name + "g";
-        Server = name + "s";
-        Alice = name + "a";
-        Bob = name + "b";
     }
 
-    public string Gateway { get; }
+    public string Gateway => _namespaces.Gateway;
 
-    public string Server { get; }
+    public string Server => _namespaces.Server;
 
-    public string Alice { get; }
+    public string Alice => _namespaces.Client(0);
 
-    public string Bob { get; }
+    public string Bob => _namespaces.Client(1);
 
     /// <summary>A bed with only the gateway namespace: enough for conntrack entries inserted by hand.</summary>
     public static Task<ConntrackTestBed> StartGatewayOnlyAsync(ITestOutputHelper output, CancellationToken cancellationToken) =>
@@ -127,10 +125,7 @@ internal sealed class ConntrackTestBed : IAsyncDisposable
             });
         }
 
-        foreach (var name in _namespaces)
-        {
-            await Try("namespace " + name, () => _runner.RunAsync("ip", ["netns", "delete", name], CancellationToken.None));
-        }
+        await Try("namespaces", async () => await _namespaces.DisposeAsync());
     }
 
     private async Task Try(string what, Func<Task> step)
@@ -145,62 +140,6 @@ internal sealed class ConntrackTestBed : IAsyncDisposable
         }
     }
 
-    private static async Task<ConntrackTestBed> StartAsync(ITestOutputHelper output, bool full, CancellationToken cancellationToken)
-    {
-        var bed = new ConntrackTestBed(UniqueName(), output);
-        try
-        {
-            await bed.SetUpAsync(full, cancellationToken);
-            return bed;
-        }
-        catch
-        {
-            await bed.DisposeAsync();
-            throw;
-        }
-    }
-
-    private async Task SetUpAsync(bool full, CancellationToken cancellationToken)
-    {
-        await AddNamespaceAsync(Gateway, cancellationToken);
-        if (!full)
-        {
-            return;
-        }
-
-        await AddNamespaceAsync(Server, cancellationToken);
-        await AddNamespaceAsync(Alice, cancellationToken);
-        await AddNamespaceAsync(Bob, cancellationToken);
-
-        await IpAsync(Gateway, ["link", "add", "toserver", "type", "veth", "peer", "name", "eth0", "netns", Server], cancellationToken);
-        await IpAsync(Gateway, ["address", "add", "10.0.5.1/24", "dev", "toserver"], cancellationToken);
-        await IpAsync(Gateway, ["link", "set", "toserver", "up"], cancellationToken);
-        await IpAsync(Server, ["address", "add", ServerAddress + "/24", "dev", "eth0"], cancellationToken);
-        await IpAsync(Server, ["link", "set", "eth0", "up"], cancellationToken);
-        await IpAsync(Server, ["route", "add", "default", "via", "10.0.5.1"], cancellationToken);
-
-        foreach (var (client, address, tunnel) in new[] { (Alice, AliceAddress, "skyvpn0"), (Bob, BobAddress, "skyvpn1") })
-        {
-            await IpAsync(Gateway, ["link", "add", tunnel, "type", "veth", "peer", "name", "eth0", "netns", client], cancellationToken);
-            // The gateway's tunnel address on each link, and a /32 route per client, as openvpn sets them.
-            await IpAsync(Gateway, ["address", "add", "10.8.0.1/32", "dev", tunnel], cancellationToken);
-            await IpAsync(Gateway, ["link", "set", tunnel, "up"], cancellationToken);
-            await IpAsync(Gateway, ["route", "add", address + "/32", "dev", tunnel], cancellationToken);
-            await IpAsync(client, ["address", "add", address + "/24", "dev", "eth0"], cancellationToken);
-            await IpAsync(client, ["link", "set", "eth0", "up"], cancellationToken);
-            await IpAsync(client, ["route", "add", "default", "via", "10.8.0.1"], cancellationToken);
-        }
-
-        await InAsync(Gateway, ["sysctl", "-q", "-w", "net.ipv4.ip_forward=1"], cancellationToken);
-    }
-
-    private async Task AddNamespaceAsync(string name, CancellationToken cancellationToken)
-    {
-        await _runner.RunAsync("ip", ["netns", "add", name], cancellationToken);
-        _namespaces.Add(name);
-        await IpAsync(name, ["link", "set", "lo", "up"], cancellationToken);
-    }
-
-    private Task<ProcessResult> IpAsync(string networkNamespace, IReadOnlyList<string> arguments, CancellationToken cancellationToken) =>
-        _runner.RunAsync("ip", ["-n", networkNamespace, .. arguments], cancellationToken);
+    private static async Task<ConntrackTestBed> StartAsync(ITestOutputHelper output, bool full, CancellationToken cancellationToken) =>
+        new(await ForwardingNamespaces.CreateAsync(UniqueName(), full ? [AliceAddress, BobAddress] : [], new ProcessRunner(), cancellationToken), output);
 }
