@@ -108,7 +108,7 @@ public sealed class HaTests(OverlayLabFixture lab, HaBed bed, ITestOutputHelper 
         Assert.Equal(others.GetProperty("appliedRevision").GetInt64(), back.GetProperty("appliedRevision").GetInt64());
         Assert.False(back.GetProperty("drift").GetBoolean());
 
-        // The balancer sends new clients to it again (round robin: one of two consecutive logins).
+        // The balancer sends new clients to it again (leastconn: it holds the fewest tunnels).
         var landed = await ConnectUntilOnAsync("gw5", ["rb1", "rb2", "rb3"], 0);
         Assert.True(await HaBed.RequestAsync(landed.Desktop, lab.Web1, HaBed.AllowedPort, TimeSpan.FromSeconds(2), Ct), "the new client reaches web1 through gw5");
         Assert.False(await HaBed.RequestAsync(landed.Desktop, lab.Web1, HaBed.DeniedPort, TimeSpan.FromSeconds(2), Ct), "the new client reached a denied port through gw5");
