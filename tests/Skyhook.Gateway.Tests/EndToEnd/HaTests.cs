@@ -47,6 +47,7 @@ public sealed class HaTests(OverlayLabFixture lab, HaBed bed, ITestOutputHelper 
         {
             await bed.CreateUserAsync(user, Ct);
         }
+        await bed.WaitGatewaysConvergedAsync(Ct);
         // The group is behind the balancer: the profile names it, and it alone.
         var profile = await bed.ProfileAsync(users[0], Ct);
         Assert.Equal([$"remote {LabLayout.InternetGateway} {HaBed.VpnPort}"], profile.Split('\n').Where(l => l.StartsWith("remote ", StringComparison.Ordinal)));
@@ -121,9 +122,13 @@ public sealed class HaTests(OverlayLabFixture lab, HaBed bed, ITestOutputHelper 
         await bed.Admin.PostAsync("/api/v1/profiles", new { name = profile, basePolicy = "deny-all", rules = new[] { Rule(HaBed.AllowedPort) } }, Ct);
         var users = new[] { "pc1", "pc2", "pc3", "pc4" };
         var clients = new List<HaClient>();
-        foreach (var (user, i) in users.Select((u, i) => (u, i)))
+        foreach (var user in users)
         {
             await bed.CreateUserAsync(user, Ct, profile);
+        }
+        await bed.WaitGatewaysConvergedAsync(Ct);
+        foreach (var (user, i) in users.Select((u, i) => (u, i)))
+        {
             clients.Add(await bed.ConnectAsync(Desktop(i), user, Ct));
         }
         await Task.WhenAll(users.Select(u => bed.WaitTunnelAsync(u, Ct)));
@@ -152,6 +157,7 @@ public sealed class HaTests(OverlayLabFixture lab, HaBed bed, ITestOutputHelper 
             // A new client of the profile on the restarted gateway gets the new rule there too.
             await bed.CreateUserAsync("pc5", Ct, profile);
             await bed.CreateUserAsync("pc6", Ct, profile);
+            await bed.WaitGatewaysConvergedAsync(Ct);
             var landed = await ConnectUntilOnAsync("gw4", ["pc5", "pc6"], users.Length, create: false);
             Assert.True(await HaBed.RequestAsync(landed.Desktop, lab.Web2, HaBed.DeniedPort, TimeSpan.FromSeconds(2), Ct), $"web2:{HaBed.DeniedPort} through the restarted gw4");
         }
@@ -172,9 +178,14 @@ public sealed class HaTests(OverlayLabFixture lab, HaBed bed, ITestOutputHelper 
             await bed.CreateUserAsync(user, Ct);
             profiles[user] = await bed.ProfileAsync(user, Ct);
         }
+        await bed.WaitGatewaysConvergedAsync(Ct);
         try
         {
-            // Logins every 300 ms; replica 1 is killed -9 after the second has started.
+            // Logins every 300 ms; replica 1 is killed -9 after the second has started. A login whose
+            // code replica 1 had already marked used when it died is asked again (haproxy's retry-on,
+            // the gateway's own retry) and the other replica then refuses it: "one-time code already
+            // used" in its log. Seen in 2 of 5 runs on 2026-11-28: the login check must become safe
+            // to ask twice (the controller's fix, not the test's).
             for (var i = 0; i < users.Count; i++)
             {
                 await bed.ConnectAsync(Desktop(i), users[i], Ct, profiles[users[i]]);
@@ -218,9 +229,13 @@ public sealed class HaTests(OverlayLabFixture lab, HaBed bed, ITestOutputHelper 
             var victim = r % 2 == 1 ? "gw4" : "gw5";
             var users = Enumerable.Range(1, HaBed.Desktops).Select(i => $"bench{r}c{i}").ToList();
             var clients = new List<HaClient>();
-            foreach (var (user, i) in users.Select((u, i) => (u, i)))
+            foreach (var user in users)
             {
                 await bed.CreateUserAsync(user, Ct);
+            }
+            await bed.WaitGatewaysConvergedAsync(Ct);
+            foreach (var (user, i) in users.Select((u, i) => (u, i)))
+            {
                 clients.Add(await bed.ConnectAsync(Desktop(i), user, Ct));
             }
             await Task.WhenAll(users.Select(u => bed.WaitTunnelAsync(u, Ct)));
@@ -299,6 +314,7 @@ public sealed class HaTests(OverlayLabFixture lab, HaBed bed, ITestOutputHelper 
             if (create)
             {
                 await bed.CreateUserAsync(user, Ct);
+                await bed.WaitGatewaysConvergedAsync(Ct);
             }
             var client = await bed.ConnectAsync(Desktop(firstDesktop + i), user, Ct);
             await bed.WaitTunnelAsync(user, Ct);
