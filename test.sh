@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 source scripts/prereqs.sh
 source scripts/postgres.sh
-skyhook_install_prereqs postgresql openvpn chromium dnsmasq-base rsyslog rsyslog-gnutls
+skyhook_install_prereqs postgresql openvpn chromium dnsmasq-base rsyslog rsyslog-gnutls haproxy
 
 # A stem for this run's lab prefixes, so that whatever a crashed run leaves is removed below.
 export SKYHOOK_TEST_RUN="$(tr -dc 'a-z' </dev/urandom | head -c 5)"

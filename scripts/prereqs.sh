@@ -19,7 +19,8 @@ SKYHOOK_PACKAGES=(
 
 # Arguments: further packages this caller needs (./test.sh adds postgresql, openvpn, chromium,
 # dnsmasq-base: the upstream nameserver the gateway DNS tests forward to, and rsyslog with its TLS
-# driver rsyslog-gnutls: the receiver the event export tests run as a child process of their own).
+# driver rsyslog-gnutls: the receiver the event export tests run as a child process of their own;
+# haproxy: the load balancer in front of the gateways and the controller replicas in the HA tests).
 skyhook_install_prereqs() {
   if [ "$(id -u)" -ne 0 ]; then
     echo "skyhook: run as root (it installs packages, creates network namespaces and starts dockerd)" >&2

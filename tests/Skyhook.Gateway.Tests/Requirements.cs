@@ -86,6 +86,27 @@ internal static class Requirements
 
     public static void RequireNamespaces() => Require(WhyNoNamespaces(), "CI must run the network namespace tests: ");
 
+    /// <summary>
+    /// Null when the HA tests can run: haproxy (the load balancer in front of the gateways and the
+    /// controller replicas), psql to make their database, and a PostgreSQL server named by
+    /// SKYHOOK_TEST_POSTGRES (./test.sh starts one); otherwise why not.
+    /// </summary>
+    public static string? WhyNoHa()
+    {
+        foreach (var (tool, package) in new[] { ("haproxy", "haproxy"), ("psql", "postgresql-client") })
+        {
+            if (ExecutableSearch.Find(tool) is null)
+            {
+                return $"{tool} is not installed (apt-get install {package})";
+            }
+        }
+        return string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable("SKYHOOK_TEST_POSTGRES"))
+            ? "SKYHOOK_TEST_POSTGRES is not set; it names the PostgreSQL server the controller replicas share (scripts/postgres.sh)"
+            : null;
+    }
+
+    public static void RequireHa() => Require(WhyNoHa(), "CI must run the HA tests: ");
+
     /// <summary>Skips on a developer box; fails under CI, where a skip could hide a broken test.</summary>
     private static void Require(string? reason, string onCi)
     {

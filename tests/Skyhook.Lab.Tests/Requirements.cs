@@ -21,6 +21,10 @@ internal static class Requirements
     /// <summary>Debian's chromium, for the demo's console in a browser.</summary>
     public static void RequireChromium() => Require(HeadlessChromium.WhyMissing());
 
+    /// <summary>Debian's haproxy, the balancer of the HA tests.</summary>
+    public static void RequireHaproxy() =>
+        Require(Skyhook.Linux.ExecutableSearch.Find("haproxy") is null ? "haproxy is not installed (apt-get install haproxy)" : null);
+
     private static void Require(string? whyNot)
     {
         if (whyNot is { } reason)

@@ -61,6 +61,17 @@ public sealed class LabAdmin : IDisposable
     }
 
     /// <summary>
+    /// The same admin (the same API token) speaking to the controller at <paramref name="url"/>: another
+    /// replica on the same database, or a load balancer in front of the replicas.
+    /// </summary>
+    public LabAdmin Through(Uri url)
+    {
+        var http = new HttpClient { BaseAddress = url };
+        http.DefaultRequestHeaders.Authorization = Http.DefaultRequestHeaders.Authorization;
+        return new LabAdmin(http, Name, Password, Secret);
+    }
+
+    /// <summary>
     /// Starts and confirms TOTP for user <paramref name="user"/>; returns the secret (base32) and the
     /// time step the confirmation used, which the controller will not accept again.
     /// </summary>

@@ -27,8 +27,7 @@ public sealed class LabVpnBed : IAsyncDisposable
 
     private readonly SemaphoreSlim _start = new(1, 1);
     private readonly List<ChildProcess> _clients = [];
-    private readonly Totp _totp = new(TimeProvider.System);
-    private readonly Dictionary<string, (byte[] Secret, long LastStep)> _users = [];
+    private readonly LabVpnUsers _users = new();
     private Lab.Lab? _lab;
     private LabController? _controller;
     private string? _startFailure;
@@ -94,29 +93,13 @@ public sealed class LabVpnBed : IAsyncDisposable
         ClientBlock = added.GetProperty("gateway").GetProperty("clientBlock").GetString()!;
 
         var data = Path.Combine(Directory, "gateway");
-        Gateway = new GatewayProcess(new Dictionary<string, string>
+        // Short: a unix socket path is at most 107 bytes.
+        Gateway = GatewayProcess.OnLabHost(lab, Host, data, Path.Combine(RunDirectory, "mgmt.sock"), new Dictionary<string, string>
         {
-            ["Gateway__DataDirectory"] = data,
-            ["Gateway__NetworkNamespace"] = Host.Namespace,
-            ["Gateway__DockerSocket"] = Host.Engine.Host,
-            ["Gateway__VpnListenAddress"] = Host.PublicAddress,
-            // Short: a unix socket path is at most 107 bytes.
-            ["Gateway__ManagementSocket"] = Path.Combine(RunDirectory, "mgmt.sock"),
-            ["Gateway__HeartbeatSeconds"] = "1",
-            ["Gateway__ResyncSeconds"] = "5",
-            ["Overlay__AnchorImage"] = "skyhook-lab/busybox:1",
-            // Every engine that runs workloads, the manager first: containers followed within a second.
-            ["Discovery__DockerEndpoints__0"] = lab.NodeEngine(1).Host,
-            ["Discovery__DockerEndpoints__1"] = lab.NodeEngine(2).Host,
-            ["Discovery__DockerEndpoints__2"] = Host.Engine.Host,
             // Every DNS query as a line (the query events), for the DNS tests.
             ["Logging__LogLevel__Skyhook.Gateway.Dns.DnsQueryLogger"] = "Debug",
         });
-        // The console's join command, as an operator pastes it.
-        var words = added.GetProperty("joinCommand").GetString()!.Split(' ');
-        Assert.Equal(["skyhook-gateway", "join"], words[..2]);
-        var joined = await Gateway.JoinAsync([.. words[2..], "--data-dir", data], cancellationToken);
-        Assert.True(joined.ExitCode == 0, "join failed: " + joined.StandardError);
+        await Gateway.JoinWithAsync(added.GetProperty("joinCommand").GetString()!, cancellationToken);
         Gateway.Start();
         await WaitConvergedAsync(cancellationToken);
     }
@@ -157,58 +140,17 @@ public sealed class LabVpnBed : IAsyncDisposable
     }
 
     /// <summary>Until the gateway reports, in its heartbeat, the group's current desired state applied with no error.</summary>
-    public async Task<JsonElement> WaitConvergedAsync(CancellationToken cancellationToken)
-    {
-        var deadline = DateTimeOffset.UtcNow + TimeSpan.FromSeconds(90);
-        while (true)
-        {
-            var view = await Admin.GetAsync($"/api/v1/gateways/{Host.Name}", cancellationToken);
-            if (view.GetProperty("status").GetString() == "online"
-                && view.GetProperty("appliedHash").GetString() == view.GetProperty("desiredHash").GetString()
-                && view.GetProperty("applyError").ValueKind == JsonValueKind.Null)
-            {
-                return view;
-            }
-            if (DateTimeOffset.UtcNow > deadline)
-            {
-                Assert.Fail("the gateway did not converge within 90 s; its last view: " + view.GetRawText() + "\ngateway output:\n" + GatewayOutput());
-            }
-            await Task.Delay(200, cancellationToken);
-        }
-    }
+    public Task<JsonElement> WaitConvergedAsync(CancellationToken cancellationToken) => Gateway.WaitConvergedAsync(Admin, Host.Name, cancellationToken);
 
     /// <summary>A VPN user with the bed's password and an enrolled TOTP secret, on <paramref name="profile"/>.</summary>
-    public async Task CreateUserAsync(string name, CancellationToken cancellationToken, string profile = "dev")
-    {
-        await Admin.PostAsync("/api/v1/users", new { name, email = name + "@example.com", profile, password = Password }, cancellationToken);
-        var mfa = await Admin.PostAsync($"/api/v1/users/{name}/mfa", new { }, cancellationToken);
-        var secret = Base32.Decode(mfa.GetProperty("secret").GetString()!);
-        var step = _totp.GetCurrentTimeStep();
-        await Admin.PostAsync($"/api/v1/users/{name}/mfa/confirm", new { code = _totp.Compute(secret, step) }, cancellationToken);
-        _users[name] = (secret, step);
-    }
+    public Task CreateUserAsync(string name, CancellationToken cancellationToken, string profile = "dev") =>
+        _users.CreateAsync(Admin, name, Password, profile, cancellationToken);
 
-    /// <summary>
-    /// The user's next unused code: a later step than any used before. The controller accepts each
-    /// step once, from one step back to one step ahead, so a user has a fresh code about every 30 s.
-    /// </summary>
-    public string NextCode(string user)
-    {
-        var (secret, last) = _users[user];
-        var step = Math.Max(last + 1, _totp.GetCurrentTimeStep());
-        Assert.True(step <= _totp.GetCurrentTimeStep() + 1, "no unused one-time code left in the accepted window");
-        _users[user] = (secret, step);
-        return _totp.Compute(secret, step);
-    }
+    /// <summary>The user's next unused code (see <see cref="LabVpnUsers.NextCode"/>).</summary>
+    public string NextCode(string user) => _users.NextCode(user);
 
     /// <summary>A well-formed code that is none of the user's codes near now.</summary>
-    public string WrongCode(string user)
-    {
-        var (secret, _) = _users[user];
-        var now = _totp.GetCurrentTimeStep();
-        var near = Enumerable.Range(-3, 7).Select(d => _totp.Compute(secret, now + d)).ToHashSet(StringComparer.Ordinal);
-        return Enumerable.Range(0, 100).Select(i => i.ToString("000000", System.Globalization.CultureInfo.InvariantCulture)).First(c => !near.Contains(c));
-    }
+    public string WrongCode(string user) => _users.WrongCode(user);
 
     /// <summary>The .ovpn the controller hands <paramref name="user"/> for the group, less static-challenge.</summary>
     public async Task<string> ProfileAsync(string user, CancellationToken cancellationToken) =>
@@ -231,33 +173,23 @@ public sealed class LabVpnBed : IAsyncDisposable
 
     public string ClientLog(string label) => StockOpenVpnClient.Log(Directory, label);
 
-    /// <summary>
-    /// A command in desktop <paramref name="desktop"/>'s namespace, with `ip netns exec` as a person
-    /// would type it: the desktop's resolv.conf (what its VPN client was pushed) is in force.
-    /// </summary>
+    /// <summary>A command in desktop <paramref name="desktop"/>'s namespace (see <see cref="LabDesktops.RunAsync"/>).</summary>
     public Task<ProcessResult> OnDesktopAsync(int desktop, IReadOnlyList<string> command, CancellationToken cancellationToken, int timeoutSeconds = 20) =>
-        new ProcessRunner().RunAsync(
-            new ProcessSpec("ip", ["netns", "exec", Desktops[desktop - 1].Namespace, .. command]) { CheckExitCode = false, Timeout = TimeSpan.FromSeconds(timeoutSeconds) },
-            cancellationToken);
+        LabDesktops.RunAsync(Desktops[desktop - 1], command, cancellationToken, timeoutSeconds);
 
     /// <summary>`curl` from the desktop: the page's body, or null when it could not be fetched within 3 s.</summary>
-    public async Task<string?> CurlAsync(int desktop, string url, CancellationToken cancellationToken)
-    {
-        var result = await OnDesktopAsync(desktop, ["curl", "--silent", "--show-error", "--max-time", "3", url], cancellationToken);
-        return result.Succeeded ? result.StandardOutput.Trim() : null;
-    }
+    public Task<string?> CurlAsync(int desktop, string url, CancellationToken cancellationToken) =>
+        LabDesktops.CurlAsync(Desktops[desktop - 1], url, cancellationToken);
 
     public async Task<bool> PingAsync(int desktop, string address, CancellationToken cancellationToken) =>
         (await OnDesktopAsync(desktop, ["ping", "-c", "1", "-W", "1", address], cancellationToken)).Succeeded;
 
     /// <summary>A command in the gateway host's namespace (ip, iptables, nft).</summary>
     public Task<ProcessResult> OnGatewayHostAsync(IReadOnlyList<string> command, CancellationToken cancellationToken) =>
-        new ProcessRunner().RunAsync(
-            new ProcessSpec("nsenter", ["--net=/run/netns/" + Host.Namespace, .. command]) { CheckExitCode = false, Timeout = TimeSpan.FromSeconds(20) },
-            cancellationToken);
+        LabDesktops.OnGatewayHostAsync(Host, command, cancellationToken);
 
     public string GatewayOutput() =>
-        Gateway is null ? "(not started)" : string.Join('\n', Gateway.Lines.TakeLast(80).Select(l => l.Line));
+        Gateway is null ? "(not started)" : Gateway.Tail();
 
     public async Task StopClientsAsync()
     {
