@@ -242,6 +242,45 @@ public abstract class VpnAuthTests(ControllerFixture fixture)
         }
     }
 
+    /// <summary>
+    /// A gateway asking again for the same attempt (its replica died after taking the code) is allowed;
+    /// another attempt with that code is not. From an address of its own: its refusals count towards
+    /// that address's lockout, not the other tests'.
+    /// </summary>
+    [Fact]
+    public async Task Auth_SameAttemptAskedAgain_AllowedTwice_AnotherAttemptWithTheCodeRefused()
+    {
+        const string Source = "203.0.113.77";
+        var (gateway, secret) = await SetUpAsync("vpn-again");
+        using (gateway)
+        {
+            var code = fixture.NextCode(secret);
+            var attempt = Convert.ToHexStringLower(Guid.NewGuid().ToByteArray());
+            var first = await Gateways.AuthAsync(fixture, gateway, Login("vpn-again-user", Password, code, Source) with { AttemptId = attempt });
+            var again = await Gateways.AuthAsync(fixture, gateway, Login("vpn-again-user", Password, code, Source) with { AttemptId = attempt });
+            var other = await Gateways.AuthAsync(fixture, gateway, Login("vpn-again-user", Password, code, Source) with { AttemptId = new string('0', 32) });
+            var none = await Gateways.AuthAsync(fixture, gateway, Login("vpn-again-user", Password, code, Source));
+
+            Assert.True(first.Allowed, first.Reason);
+            Assert.True(again.Allowed, again.Reason);
+            Assert.NotEqual(first.SessionToken, again.SessionToken);
+            Assert.False(other.Allowed);
+            Assert.False(none.Allowed);
+        }
+    }
+
+    [Fact]
+    public async Task Auth_MalformedAttemptId_ValidationProblem()
+    {
+        var (gateway, _) = await SetUpAsync("vpn-bad-attempt");
+        using (gateway)
+        {
+            var response = await gateway.PostAsJsonAsync("/api/v1/gateway/auth", Login("vpn-bad-attempt-user", Password, "123456") with { AttemptId = "0123456789ABCDEF0123456789ABCDEF" }, Cancel);
+            var errors = (await ControllerFixture.ReadAsync(response, HttpStatusCode.BadRequest)).GetProperty("errors");
+            Assert.Equal(["attemptId"], errors.EnumerateObject().Select(e => e.Name));
+        }
+    }
+
     [Fact]
     public async Task Auth_MalformedAddress_ValidationProblem()
     {

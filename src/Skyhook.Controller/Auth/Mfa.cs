@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -22,6 +24,7 @@ public sealed class Mfa(IDataProtectionProvider dataProtection, TimeProvider tim
         user.ProtectedTotpSecret = Convert.ToBase64String(_protector.Protect(Totp.GenerateSecret()));
         user.MfaEnrolled = false;
         user.LastTotpStep = null;
+        user.LastTotpAttempt = null;
         return Pending(user)!;
     }
 
@@ -49,7 +52,11 @@ public sealed class Mfa(IDataProtectionProvider dataProtection, TimeProvider tim
     /// otherwise says whether it was wrong or a replay of one already accepted (for the audit log only:
     /// callers tell the person signing in neither).
     /// </summary>
-    public async Task<MfaCheck> CheckAsync(UserEntity user, string? code, CancellationToken cancellationToken)
+    /// <param name="attempt">
+    /// A VPN login's attempt id: the code it took is accepted again for the same attempt (a gateway asking
+    /// again after the replica that took it died before answering), and for no other.
+    /// </param>
+    public async Task<MfaCheck> CheckAsync(UserEntity user, string? code, CancellationToken cancellationToken, string? attempt = null)
     {
         if (user.ProtectedTotpSecret is null)
         {
@@ -57,16 +64,33 @@ public sealed class Mfa(IDataProtectionProvider dataProtection, TimeProvider tim
         }
 
         var secret = _protector.Unprotect(Convert.FromBase64String(user.ProtectedTotpSecret));
+        var attemptHash = attempt is null ? null : Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(attempt)));
         if (_totp.Verify(secret, code, user.LastTotpStep) is not { } step)
         {
-            return user.LastTotpStep is { } last && _totp.Verify(secret, code) <= last ? MfaCheck.Reused : MfaCheck.Wrong;
+            var used = _totp.Verify(secret, code);
+            return user.LastTotpStep is { } last && used <= last
+                ? await SameAttemptAsync(user, used, attemptHash, cancellationToken) ? MfaCheck.Accepted : MfaCheck.Reused
+                : MfaCheck.Wrong;
         }
 
         var updated = await db.Users
             .Where(u => u.Id == user.Id && (u.LastTotpStep == null || u.LastTotpStep < step))
-            .ExecuteUpdateAsync(s => s.SetProperty(u => u.LastTotpStep, step), cancellationToken);
-        // Zero rows: another sign-in took this step between the read and the update.
-        return updated == 1 ? MfaCheck.Accepted : MfaCheck.Reused;
+            .ExecuteUpdateAsync(s => s.SetProperty(u => u.LastTotpStep, step).SetProperty(u => u.LastTotpAttempt, attemptHash), cancellationToken);
+        // Zero rows: another sign-in took this step between the read and the update (the same attempt, asked twice, too).
+        return updated == 1 || await SameAttemptAsync(user, step, attemptHash, cancellationToken) ? MfaCheck.Accepted : MfaCheck.Reused;
+    }
+
+    /// <summary>True when the step the code is for was taken by this very attempt (read afresh: the taker may have been another replica).</summary>
+    private async Task<bool> SameAttemptAsync(UserEntity user, long? step, string? attemptHash, CancellationToken cancellationToken)
+    {
+        if (attemptHash is null || step is null)
+        {
+            return false;
+        }
+
+        var taken = await db.Users.AsNoTracking().Where(u => u.Id == user.Id).Select(u => new { u.LastTotpStep, u.LastTotpAttempt }).SingleAsync(cancellationToken);
+        return taken.LastTotpStep == step && taken.LastTotpAttempt is { } stored
+            && CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(stored), Encoding.ASCII.GetBytes(attemptHash));
     }
 }
 

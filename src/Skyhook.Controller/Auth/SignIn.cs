@@ -38,8 +38,9 @@ public sealed partial class SignIn(
     /// True for the console: an enabled user without MFA who gives the right password is answered
     /// as <see cref="SignInResult.MustEnrol"/> (to enrol a secret at once) instead of refused.
     /// </param>
+    /// <param name="attempt">A VPN login's attempt id (<see cref="Mfa.CheckAsync"/>); null for every other sign-in.</param>
     public async Task<SignInResult> VerifyAsync(
-        string name, string password, string? code, string source, bool adminOnly, bool allowEnrolment, CancellationToken cancellationToken)
+        string name, string password, string? code, string source, bool adminOnly, bool allowEnrolment, CancellationToken cancellationToken, string? attempt = null)
     {
         // An invalid name is throttled by address only: it cannot be anyone's.
         var validName = UserName.TryParse(name, out var userName, out _);
@@ -74,7 +75,7 @@ public sealed partial class SignIn(
             : !user.Enabled ? "account disabled"
             : !user.MfaEnrolled ? "no one-time code enrolled"
             : adminOnly && !user.IsAdmin ? "not an admin"
-            : await mfa.CheckAsync(user, code, cancellationToken) switch
+            : await mfa.CheckAsync(user, code, cancellationToken, attempt) switch
             {
                 MfaCheck.Accepted => null,
                 MfaCheck.Reused => "one-time code already used",

@@ -282,6 +282,11 @@ public static partial class GatewayFacingApi
             errors.Add("publicAddress", "The client's public address must be an IP address: lockout counts per address.");
         }
 
+        if (request.AttemptId is { } attempt && (attempt.Length != 32 || !attempt.All(char.IsAsciiHexDigitLower)))
+        {
+            errors.Add("attemptId", "The attempt id is 32 lowercase hex digits.");
+        }
+
         if (errors.Any)
         {
             return errors.ToProblem();

@@ -46,7 +46,7 @@ public sealed partial class VpnLogins(
             return Deny(gateway, request, WrongCredentials);
         }
 
-        var result = await signIn.VerifyAsync(request.UserName, request.Password, request.Code, request.PublicAddress, adminOnly: false, allowEnrolment: false, cancellationToken);
+        var result = await signIn.VerifyAsync(request.UserName, request.Password, request.Code, request.PublicAddress, adminOnly: false, allowEnrolment: false, cancellationToken, request.AttemptId);
         if (result.LockedUntil is { } until)
         {
             var minutes = Math.Max(1, (int)Math.Ceiling((until - time.GetUtcNow()).TotalMinutes));

@@ -34,6 +34,12 @@ public sealed class UserEntity : IVersioned
     /// <summary>The last TOTP time step accepted; codes at or before it are refused (each code works once).</summary>
     public long? LastTotpStep { get; set; }
 
+    /// <summary>
+    /// SHA-256 (hex) of the VPN login attempt that took <see cref="LastTotpStep"/>, if one did: the same
+    /// attempt asked again (its replica died before answering) is accepted once more.
+    /// </summary>
+    public string? LastTotpAttempt { get; set; }
+
     public DateTimeOffset CreatedAt { get; set; }
 
     public DateTimeOffset UpdatedAt { get; set; }

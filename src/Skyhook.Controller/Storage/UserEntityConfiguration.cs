@@ -15,6 +15,7 @@ internal sealed class UserEntityConfiguration : IEntityTypeConfiguration<UserEnt
         builder.Property(u => u.Email).HasMaxLength(254);
         builder.Property(u => u.PasswordHash).HasMaxLength(200);
         builder.Property(u => u.ProtectedTotpSecret).HasMaxLength(1000);
+        builder.Property(u => u.LastTotpAttempt).HasMaxLength(64);
         builder.Property(u => u.Version).IsConcurrencyToken();
         builder.HasOne(u => u.Profile).WithMany().HasForeignKey(u => u.ProfileId).OnDelete(DeleteBehavior.Restrict);
     }

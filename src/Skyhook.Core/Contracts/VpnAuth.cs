@@ -4,6 +4,8 @@ namespace Skyhook.Core.Contracts;
 /// POST /api/v1/gateway/auth: a VPN login to decide. Either Password and Code (a new login: the
 /// gateway split OpenVPN's SCRV1 static-challenge answer) or SessionToken (a renegotiation, a
 /// reconnect, or failover to another gateway of the group: no new code while the session lives).
+/// AttemptId (32 hex digits, random per login, the same when the gateway asks again after a failure
+/// in transit) lets a second replica accept the code the first one took before it died.
 /// </summary>
 public sealed record VpnAuthRequest(
     string UserName,
@@ -11,7 +13,8 @@ public sealed record VpnAuthRequest(
     string? Code,
     string? SessionToken,
     string PublicAddress,
-    string? ClientVersion)
+    string? ClientVersion,
+    string? AttemptId = null)
 {
     public override string ToString() =>
         $"VpnAuthRequest {{ UserName = {UserName}, PublicAddress = {PublicAddress}, ClientVersion = {ClientVersion}, Password = ***, Code = ***, SessionToken = *** }}";

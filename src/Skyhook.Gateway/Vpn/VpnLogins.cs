@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using Skyhook.Core.Contracts;
 using Skyhook.Gateway.Sync;
@@ -97,7 +98,8 @@ public sealed partial class VpnLogins(
             VpnAuthDecision decision;
             try
             {
-                decision = await AuthorizeAsync(request, cid, cancellationToken);
+                // One id for this login, kept when asked again: a replica that took the code and died is not a refusal.
+                decision = await AuthorizeAsync(request with { AttemptId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)) }, cid, cancellationToken);
             }
             catch (ControllerApiException ex)
             {

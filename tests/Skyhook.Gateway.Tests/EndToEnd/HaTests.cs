@@ -183,9 +183,8 @@ public sealed class HaTests(OverlayLabFixture lab, HaBed bed, ITestOutputHelper 
         {
             // Logins every 300 ms; replica 1 is killed -9 after the second has started. A login whose
             // code replica 1 had already marked used when it died is asked again (haproxy's retry-on,
-            // the gateway's own retry) and the other replica then refuses it: "one-time code already
-            // used" in its log. Seen in 2 of 5 runs on 2026-11-28: the login check must become safe
-            // to ask twice (the controller's fix, not the test's).
+            // the gateway's own retry) with the same attempt id, which the other replica accepts
+            // (before that fix: "one-time code already used", in 2 of 5 runs).
             for (var i = 0; i < users.Count; i++)
             {
                 await bed.ConnectAsync(Desktop(i), users[i], Ct, profiles[users[i]]);

@@ -199,6 +199,9 @@ public sealed class VpnLoginsTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.StartsWith("client-auth 4 0", commands[0], StringComparison.Ordinal);
         Assert.Equal(3, attempts);
         Assert.Equal(2, _log.Lines.Count(l => l.Contains(" 4338 ", StringComparison.Ordinal)));
+        // The same attempt each time: the replica that took the code may have committed before it died.
+        var ids = _requests.Select(r => r.AttemptId).Distinct().ToList();
+        Assert.Matches("^[0-9a-f]{32}$", Assert.Single(ids));
     }
 
     [Theory]

@@ -589,6 +589,10 @@ namespace Skyhook.Controller.Storage.Migrations.Postgres
                     b.Property<bool>("IsAdmin")
                         .HasColumnType("boolean");
 
+                    b.Property<string>("LastTotpAttempt")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
                     b.Property<long?>("LastTotpStep")
                         .HasColumnType("bigint");
 

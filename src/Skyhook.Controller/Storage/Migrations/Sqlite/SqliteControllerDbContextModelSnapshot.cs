@@ -568,6 +568,10 @@ namespace Skyhook.Controller.Storage.Migrations.Sqlite
                     b.Property<bool>("IsAdmin")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("LastTotpAttempt")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
                     b.Property<long?>("LastTotpStep")
                         .HasColumnType("INTEGER");
 
