@@ -69,7 +69,7 @@ public sealed partial class VpnLogins(
         audit.Record(user.Name, request.PublicAddress, "vpn.login", $"gateway {gateway.Name}", null, new { gateway = gateway.Name, group = settings.Name, profile, expiresAt });
         await db.SaveChangesAsync(cancellationToken);
         Log.Allowed(logger, user.Name, gateway.Name, request.PublicAddress, profile);
-        return new VpnAuthDecision(true, null, profile, token, expiresAt, Push(settings), sessionId);
+        return new VpnAuthDecision(true, null, profile, token, expiresAt, Push(settings), sessionId, await db.CurrentRevisionAsync(cancellationToken));
     }
 
     private async Task<VpnAuthDecision> ResumeAsync(GatewayEntity gateway, GatewayGroupSettings settings, VpnAuthRequest request, CancellationToken cancellationToken)
@@ -104,7 +104,7 @@ public sealed partial class VpnLogins(
         }
 
         Log.Resumed(logger, user.Name, gateway.Name, request.PublicAddress);
-        return new VpnAuthDecision(true, null, profile, request.SessionToken, claims.ExpiresAt, Push(settings), claims.Id);
+        return new VpnAuthDecision(true, null, profile, request.SessionToken, claims.ExpiresAt, Push(settings), claims.Id, await db.CurrentRevisionAsync(cancellationToken));
     }
 
     private async Task<string?> ProfileNameAsync(int? profileId, CancellationToken cancellationToken) =>

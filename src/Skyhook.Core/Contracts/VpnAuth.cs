@@ -26,6 +26,8 @@ public sealed record VpnAuthRequest(
 /// a reason fit to show the user and the admin (never which of password or code was wrong).
 /// SessionId names the session the token belongs to, the same on every renegotiation, reconnect and
 /// gateway: not a secret (it signs nobody in), it is what the admin's "end this session" names.
+/// Revision is the controller's desired-state revision when it decided: a gateway still on an older
+/// one (the user may be missing from it) does not cut the session for that.
 /// </summary>
 public sealed record VpnAuthDecision(
     bool Allowed,
@@ -34,7 +36,8 @@ public sealed record VpnAuthDecision(
     string? SessionToken,
     DateTimeOffset? ExpiresAt,
     VpnPush? Push,
-    string? SessionId = null)
+    string? SessionId = null,
+    long? Revision = null)
 {
     public override string ToString() =>
         $"VpnAuthDecision {{ Allowed = {Allowed}, Reason = {Reason}, Profile = {Profile}, ExpiresAt = {ExpiresAt}, SessionId = {SessionId}, SessionToken = *** }}";

@@ -277,15 +277,23 @@ public sealed partial class OpenVpnReconciler : IDesiredStateReconciler, ISessio
         }
     }
 
+    /// <summary>
+    /// The sessions <paramref name="state"/> ends: its user is disabled or gone, or an admin ended it.
+    /// A user missing from a state older than the session's admission is not gone: the controller
+    /// admitted a user created after this state, and the next state brings it.
+    /// </summary>
+    public static List<VpnSession> Revoked(IEnumerable<VpnSession> sessions, ValidatedState state) =>
+        sessions
+            .Where(s => (!state.IsUserEnabled(s.UserName) && !(s.AdmittedAt > state.Revision)) || (s.SessionId is { } id && state.EndedSessions.Contains(id)))
+            .ToList();
+
     private async Task CutRevokedAsync(ValidatedState state, CancellationToken cancellationToken)
     {
         if (_management is not { } management)
         {
             return;
         }
-        var revoked = _sessions.Snapshot()
-            .Where(s => !state.IsUserEnabled(s.UserName) || (s.SessionId is { } id && state.EndedSessions.Contains(id)))
-            .ToList();
+        var revoked = Revoked(_sessions.Snapshot(), state);
         if (revoked.Count == 0)
         {
             return;

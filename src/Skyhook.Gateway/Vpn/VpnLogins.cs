@@ -153,6 +153,7 @@ public sealed partial class VpnLogins(
             {
                 PublicAddress = SessionEvents.PublicAddressOf(login.Environment),
                 ClientVersion = SessionEvents.ClientVersionOf(login.Environment),
+                AdmittedAt = decision.Revision,
             });
             // The address is bound to the user's profile before the client hears it may send.
             if (!await TryBindAsync(cid, request.UserName, cancellationToken))

@@ -15,6 +15,12 @@ public sealed record VpnSession(ulong ClientId, string UserName, string? Profile
     /// <summary>The client's version as it announced it (IV_VER), made safe for a log line.</summary>
     public string? ClientVersion { get; init; }
 
+    /// <summary>
+    /// The controller's revision when it admitted the session (null from a controller that does not
+    /// say): a desired state older than this may not know the user yet, and cuts nothing for that.
+    /// </summary>
+    public long? AdmittedAt { get; init; }
+
     /// <summary>Why the gateway ended the session, when it did (a cut, a refused renegotiation); told with its disconnect.</summary>
     public string? EndReason { get; set; }
 

@@ -237,11 +237,11 @@ public sealed class HaBed : IAsyncDisposable
 
     /// <summary>
     /// Until both gateways applied the group's current desired state. Tests call it after making
-    /// users and before they log in: a gateway still on a desired state from before the user existed
-    /// cuts the session the controller has just admitted ("user disabled or removed, or session ended,
-    /// in revision N"; seen on 2026-11-28 with two replicas, where a change reaches the replica a
-    /// gateway long-polls up to a second later). That race is the product's to fix, not these tests'
-    /// subject.
+    /// users and profiles and before they log in, so that they are about failover and not about a
+    /// gateway a second behind (a change reaches the replica a gateway long-polls up to a second
+    /// later). Such a gateway used to cut the session the controller had just admitted ("user
+    /// disabled or removed ... in revision N", 2026-11-28); it no longer does
+    /// (<see cref="Skyhook.Gateway.Vpn.OpenVpnReconciler.Revoked"/>, RevokedSessionsTests).
     /// </summary>
     public async Task WaitGatewaysConvergedAsync(CancellationToken cancellationToken)
     {
