@@ -28,7 +28,8 @@ public sealed class FlowTelemetryOptions
     /// <summary>
     /// Seconds conntrack keeps a closed TCP connection's entry (TIME_WAIT and CLOSE) in the gateway's
     /// namespace. Default 1 (the kernel's are 120 and 10): conntrack reports a connection's end, with
-    /// its counters, only when the entry goes, so this is the delay from a close to its flow event.
+    /// its counters, only when the entry goes, so this (plus up to <see cref="ReapMilliseconds"/>, which
+    /// makes it go) is the delay from a close to its flow event.
     /// The setting is the namespace's, so in the host's it applies to every connection the host
     /// tracks: the endpoints keep their own TIME_WAIT, and a late packet after it is tracked (and
     /// judged) again as new. 0 leaves the kernel's values; flows then arrive up to two minutes late.
